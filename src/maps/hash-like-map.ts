@@ -1,0 +1,57 @@
+// What HASH, LRU_HASH, the per-CPU hashes and HASH_OF_MAPS share: keyed storage with
+// insertion-order iteration, delete, get-next-key, and the full-map policy (E2BIG, or
+// evict the least recently used entry for LRU maps).
+
+import { BpfMap, type MapDef, type MapOptions } from './bpf-map.js';
+import { ENOENT } from './constants.js';
+import { LinkedTable, type TableEntry } from './linked-table.js';
+
+export abstract class HashLikeMap<V, Out, In> extends BpfMap<Out, In> {
+  protected readonly table: LinkedTable<V>;
+  /**
+   * LRU maps evict instead of failing with E2BIG. The kernel's LRU is approximate (per-CPU
+   * free lists, reference bits); this one is exact, with one list even under BPF_F_NO_COMMON_LRU.
+   */
+  readonly lru: boolean;
+
+  constructor(def: MapDef, opts: MapOptions | undefined, lru: boolean) {
+    super(def, opts);
+    this.lru = lru;
+    this.table = new LinkedTable<V>(def.keySize);
+  }
+
+  override delete(key: Uint8Array): number {
+    const entry = this.table.find(key);
+    if (entry === undefined) return -ENOENT;
+    this.table.remove(entry);
+    return 0;
+  }
+
+  /** Insertion order (LRU maps: least recently used first). */
+  override nextKey(key: Uint8Array | undefined): Uint8Array | undefined {
+    const current = key === undefined ? undefined : this.table.find(key);
+    const next = current === undefined ? this.table.head : current.next;
+    return next?.key.slice();
+  }
+
+  get count(): number {
+    return this.table.size;
+  }
+
+  protected clearAll(): void {
+    this.table.clear();
+  }
+
+  /** Room for one more entry: a full LRU map evicts its least recently used one. */
+  protected makeRoom(): boolean {
+    if (this.table.size < this.maxEntries) return true;
+    if (!this.lru || this.table.head === undefined) return false;
+    this.table.remove(this.table.head);
+    return true;
+  }
+
+  /** A program lookup or any update marks an LRU entry used. */
+  protected touch(entry: TableEntry<V>): void {
+    if (this.lru) this.table.moveToTail(entry);
+  }
+}

@@ -1,0 +1,50 @@
+// BPF_MAP_TYPE_HASH and BPF_MAP_TYPE_LRU_HASH.
+
+import type { MapDef, MapOptions } from './bpf-map.js';
+import { E2BIG, MapType } from './constants.js';
+import { HashLikeMap } from './hash-like-map.js';
+import { updateFlagsError } from './update-flags.js';
+
+export class HashMap extends HashLikeMap<Uint8Array, Uint8Array, Uint8Array> {
+  readonly kind = 'hash';
+
+  constructor(def: MapDef, opts?: MapOptions) {
+    super(def, opts, def.type === MapType.LRU_HASH);
+  }
+
+  override lookup(key: Uint8Array): Uint8Array | undefined {
+    const entry = this.table.find(key);
+    if (entry === undefined) return undefined;
+    if (this.lru) this.table.moveToTail(entry);
+    return entry.value;
+  }
+
+  override update(key: Uint8Array, value: Uint8Array, flags: number): number {
+    const id = this.table.idOf(key);
+    const entry = this.table.findId(id);
+    const err = updateFlagsError(flags, entry !== undefined, true);
+    if (err !== 0) return err;
+    const bytes = value.length === this.valueSize ? value : value.subarray(0, this.valueSize);
+    if (entry !== undefined) {
+      // In place: a program still holding the old pointer sees the new value.
+      entry.value.set(bytes);
+      this.touch(entry);
+      return 0;
+    }
+    if (!this.makeRoom()) return -E2BIG;
+    this.table.insert(id, key, bytes.slice());
+    return 0;
+  }
+
+  *entries(): IterableIterator<[Uint8Array, Uint8Array]> {
+    for (const entry of this.table) yield [entry.key.slice(), entry.value.slice()];
+  }
+
+  protected readForUser(key: Uint8Array): Uint8Array | undefined {
+    return this.table.find(key)?.value.slice(); // no LRU mark: the syscall path does not set it
+  }
+
+  protected writeFromUser(key: Uint8Array, value: Uint8Array, flags: number): number {
+    return this.update(key, this.checkedValue(value), flags);
+  }
+}

@@ -1,0 +1,32 @@
+// eBPF maps with kernel semantics, their userspace API, and the map JSON format.
+
+export * from './constants.js';
+export { MapError } from './map-error.js';
+export type { Layout, LayoutField } from './layout.js';
+export { bytesLayout } from './layout.js';
+export { BpfMap, type MapDef, type MapKind, type MapOptions } from './bpf-map.js';
+export type { AnyBpfMap } from './any-map.js';
+export { createMap } from './create-map.js';
+export { checkMapDef } from './create-checks.js';
+export { createGlobalDataMap, type GlobalDataOptions } from './global-data.js';
+export { HashMap } from './hash-map.js';
+export { PercpuHashMap } from './percpu-hash-map.js';
+export { ArrayMap } from './array-map.js';
+export { PercpuArrayMap } from './percpu-array-map.js';
+export { LpmTrieMap } from './lpm-trie-map.js';
+export { ProgArrayMap } from './prog-array-map.js';
+export { ArrayOfMapsMap } from './array-of-maps.js';
+export { HashOfMapsMap } from './hash-of-maps.js';
+export { innerMapMismatch } from './inner-map-check.js';
+export { PerfEventArrayMap, type PerfEvent } from './perf-event-array.js';
+export { RingbufMap, RINGBUF_HEADER_SIZE } from './ringbuf.js';
+export { packPercpu, percpuBufferSize, percpuValues, roundUp8, unpackPercpu, type PercpuInput } from './percpu-values.js';
+export { indexKey, readIndex } from './key-id.js';
+export type { JsonValue, MapContentsJson, MapEntryJson, MapsJson } from './json/types.js';
+export { decodeValue, encodeValue } from './json/value-codec.js';
+export { decodeLpmKey, encodeLpmKey } from './json/lpm-key.js';
+export { exportMap, exportMaps } from './json/export.js';
+export { importMaps, type ProgramResolver } from './json/import.js';
+export type { MapCollection } from './json/collection.js';
+export { JsonFieldError } from './json/field-error.js';
+export { parseHex, toHex } from './json/hex.js';

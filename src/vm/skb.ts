@@ -1,0 +1,251 @@
+// The socket buffer a tc (SCHED_CLS) program sees, and the kernel's rewriting of __sk_buff
+// context accesses into it: which fields a tc program may read or write, with what sizes,
+// and what each read returns. Offsets are those of struct __sk_buff in linux/bpf.h.
+
+import { PacketBuffer } from '../packet/buffer.js';
+import { CtxAccessor, Region, RegPair } from './memory.js';
+import { FaultSignal } from './fault.js';
+
+export const SKB_CTX_SIZE = 192;
+
+export const SKB = {
+  len: 0, pkt_type: 4, mark: 8, queue_mapping: 12, protocol: 16, vlan_present: 20, vlan_tci: 24,
+  vlan_proto: 28, priority: 32, ingress_ifindex: 36, ifindex: 40, tc_index: 44, cb: 48, hash: 68,
+  tc_classid: 72, data: 76, data_end: 80, napi_id: 84, family: 88, local_port: 136, data_meta: 140,
+  flow_keys: 144, tstamp: 152, wire_len: 160, gso_segs: 164, sk: 168, gso_size: 176,
+  tstamp_type: 180, hwtstamp: 184,
+} as const;
+
+export const PACKET_TYPE = { HOST: 0, BROADCAST: 1, MULTICAST: 2, OTHERHOST: 3 } as const;
+
+/** Tunnel metadata carried with a packet (collect-metadata devices, bpf_skb_{set,get}_tunnel_key). */
+export interface TunnelKey {
+  tunnelId: number;
+  remoteIpv4: number; // host byte order, as struct bpf_tunnel_key carries it
+  remoteIpv6?: Uint8Array;
+  localIpv4?: number;
+  tos: number;
+  ttl: number;
+  label: number;
+  flags: number;
+}
+
+/** The state of one packet in flight through tc hooks. */
+export class SkBuff {
+  protocol = 0; // ETH_P_* in host order (skb->protocol is big-endian; reads convert)
+  pktType: number = PACKET_TYPE.HOST;
+  mark = 0;
+  priority = 0;
+  queueMapping = 0;
+  ifindex = 1;
+  ingressIfindex = 0;
+  tcIndex = 0;
+  tcClassid = 0;
+  hash = 0;
+  /** Whether `hash` is a valid flow hash (l4 or software); cleared by bpf_set_hash_invalid. */
+  hashValid = false;
+  cb = new Uint32Array(5);
+  vlanTci = 0;
+  vlanProto = 0; // host order; 0 = no VLAN tag in metadata
+  tstamp = 0n;
+  wireLen = 0;
+  gsoSegs = 0;
+  gsoSize = 0;
+  hwtstamp = 0n;
+  napiId = 0;
+  tunnelKey: TunnelKey | null = null;
+  /** skb->ip_summed: what the L4 checksum field holds (CHECKSUM_NONE in BPF_PROG_TEST_RUN). */
+  ipSummed: 'none' | 'partial' | 'complete' = 'none';
+  /** bpf_skb_change_type / ingress vs egress hook, where a helper's behaviour depends on it. */
+  ingress = false;
+
+  constructor(public packet: PacketBuffer) {
+    this.wireLen = packet.length;
+  }
+
+  get len(): number {
+    return this.packet.length;
+  }
+}
+
+/** Set protocol and pkt_type from the Ethernet header, as eth_type_trans() does. */
+export function ethTypeTrans(skb: SkBuff, devMac: Uint8Array = new Uint8Array(6)): void {
+  const d = skb.packet.data();
+  if (d.length < 14) return;
+  const dst = d.subarray(0, 6);
+  if (dst[0]! & 1) skb.pktType = dst.every((b) => b === 0xff) ? PACKET_TYPE.BROADCAST : PACKET_TYPE.MULTICAST;
+  else skb.pktType = dst.every((b, i) => b === devMac[i]) ? PACKET_TYPE.HOST : PACKET_TYPE.OTHERHOST;
+  const proto = (d[12]! << 8) | d[13]!;
+  if (proto >= 0x600) skb.protocol = proto;
+  else skb.protocol = d.length >= 16 && d[14] === 0xff && d[15] === 0xff ? 0x0001 /* ETH_P_802_3 */ : 0x0004; /* ETH_P_802_2 */
+}
+
+const WRITABLE = new Set<number>([SKB.mark, SKB.priority, SKB.tc_index, SKB.tc_classid, SKB.queue_mapping,
+  SKB.cb, SKB.cb + 4, SKB.cb + 8, SKB.cb + 12, SKB.cb + 16]);
+
+function bswap16(x: number): number {
+  return ((x & 0xff) << 8) | ((x >> 8) & 0xff);
+}
+
+/**
+ * The __sk_buff context of a tc program: loads and stores are checked like the verifier's
+ * tc_cls_act_is_valid_access and answered like the kernel's convert_ctx_access rewriting.
+ */
+export class SkbContext implements CtxAccessor {
+  /** `packetRegion` and `region` are the runtime's long-lived packet and ctx regions, bound here to this skb. */
+  constructor(readonly skb: SkBuff, readonly packetRegion: Region, readonly region: Region) {
+    region.name = 'ctx (__sk_buff)';
+    region.ctx = this;
+    region.setBounds(0, 0, false); // every access takes the accessor path
+    this.syncPacket();
+  }
+
+  /** Point the packet region at the current packet bytes (after any helper changed them). */
+  syncPacket(): void {
+    const p = this.skb.packet;
+    this.packetRegion.rebind(p.buf, Math.min(p.meta, p.head), p.tail, true);
+  }
+
+  load(off: number, size: number, out: RegPair): void {
+    const s = this.skb;
+    out.hi = 0;
+    const pointer = (at: number) => { out.lo = this.packetRegion.addrLo(at); out.hi = this.packetRegion.addrHi; };
+    if (off === SKB.data || off === SKB.data_end || off === SKB.data_meta) {
+      if (size !== 4) this.deny(off, size, 'read', 'packet pointers are read with 4-byte loads');
+      pointer(off === SKB.data ? s.packet.head : off === SKB.data_end ? s.packet.tail : s.packet.meta);
+      return;
+    }
+    if (off === SKB.tstamp || off === SKB.hwtstamp) {
+      if (size !== 8) this.deny(off, size, 'read', 'timestamps are read with 8-byte loads');
+      const v = off === SKB.tstamp ? s.tstamp : s.hwtstamp;
+      out.lo = Number(BigInt.asIntN(32, v));
+      out.hi = Number(BigInt.asIntN(32, v >> 32n));
+      return;
+    }
+    if (off === SKB.sk) {
+      if (size !== 8) this.deny(off, size, 'read', 'skb->sk is read with an 8-byte load');
+      out.lo = 0; // dpsim models no socket attached to the skb: NULL
+      return;
+    }
+    if (off === SKB.tstamp_type) {
+      if (size !== 1) this.deny(off, size, 'read', 'tstamp_type is one byte');
+      out.lo = 0;
+      return;
+    }
+    const field = off & ~3;
+    if ((off >= SKB.family && off < SKB.data_meta) || off === SKB.flow_keys || off === SKB.flow_keys + 4 || off >= SKB_CTX_SIZE || off < 0) {
+      this.deny(off, size, 'read', 'the field is not readable from a tc program');
+    }
+    if (off % size !== 0 || off + size > field + 4) this.deny(off, size, 'read', 'misaligned or oversized access');
+    const v = this.fieldValue(field);
+    const shift = (off - field) * 8;
+    out.lo = size === 4 ? v | 0 : (v >>> shift) & (size === 2 ? 0xffff : 0xff);
+  }
+
+  private fieldValue(field: number): number {
+    const s = this.skb;
+    switch (field) {
+      case SKB.len: return s.len;
+      case SKB.pkt_type: return s.pktType;
+      case SKB.mark: return s.mark;
+      case SKB.queue_mapping: return s.queueMapping;
+      case SKB.protocol: return bswap16(s.protocol);
+      case SKB.vlan_present: return s.vlanProto !== 0 ? 1 : 0;
+      case SKB.vlan_tci: return s.vlanTci;
+      case SKB.vlan_proto: return bswap16(s.vlanProto);
+      case SKB.priority: return s.priority;
+      case SKB.ingress_ifindex: return s.ingressIfindex;
+      case SKB.ifindex: return s.ifindex;
+      case SKB.tc_index: return s.tcIndex;
+      case SKB.hash: return s.hash;
+      case SKB.tc_classid: return s.tcClassid;
+      case SKB.napi_id: return s.napiId;
+      case SKB.wire_len: return s.wireLen;
+      case SKB.gso_segs: return s.gsoSegs;
+      case SKB.gso_size: return s.gsoSize;
+      default:
+        if (field >= SKB.cb && field < SKB.cb + 20) return s.cb[(field - SKB.cb) / 4]!;
+        this.deny(field, 4, 'read', 'unknown field');
+    }
+  }
+
+  store(off: number, size: number, lo: number, hi: number): void {
+    const s = this.skb;
+    if (off === SKB.tstamp) {
+      if (size !== 8) this.deny(off, size, 'write', 'tstamp is written with an 8-byte store');
+      s.tstamp = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+      return;
+    }
+    if (!WRITABLE.has(off)) this.deny(off, size, 'write', 'the field is read-only for tc programs');
+    if (size !== 4) this.deny(off, size, 'write', 'context fields are written with 4-byte stores');
+    const v = lo >>> 0;
+    switch (off) {
+      case SKB.mark: s.mark = v; break;
+      case SKB.priority: s.priority = v; break;
+      case SKB.tc_index: s.tcIndex = v & 0xffff; break;
+      case SKB.tc_classid: s.tcClassid = v; break;
+      case SKB.queue_mapping: if (v < 0xffff) s.queueMapping = v; break; // the kernel ignores NO_QUEUE_MAPPING
+      default: s.cb[(off - SKB.cb) / 4] = v;
+    }
+  }
+
+  private deny(off: number, size: number, what: string, why: string): never {
+    const name = Object.entries(SKB).filter(([, o]) => o <= off).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
+    throw new FaultSignal('ctx-access', `invalid ${what} of ${size} bytes at __sk_buff offset ${off} (${name}): ${why}`, {
+      size, region: { name: this.region.name, start: 0, end: SKB_CTX_SIZE, offset: off },
+    });
+  }
+
+  /** struct __sk_buff as BPF_PROG_TEST_RUN returns it in ctx_out (the fields the kernel copies back). */
+  toCtxOut(): Uint8Array {
+    const s = this.skb;
+    const out = new Uint8Array(SKB_CTX_SIZE);
+    const v = new DataView(out.buffer);
+    v.setUint32(SKB.mark, s.mark, true);
+    v.setUint32(SKB.priority, s.priority, true);
+    v.setUint32(SKB.ingress_ifindex, s.ingressIfindex, true);
+    v.setUint32(SKB.ifindex, s.ifindex, true);
+    for (let i = 0; i < 5; i++) v.setUint32(SKB.cb + 4 * i, s.cb[i]!, true);
+    v.setBigUint64(SKB.tstamp, s.tstamp, true);
+    v.setUint32(SKB.wire_len, s.wireLen, true);
+    v.setUint32(SKB.gso_segs, s.gsoSegs, true);
+    v.setUint32(SKB.gso_size, s.gsoSize, true);
+    v.setBigUint64(SKB.hwtstamp, s.hwtstamp, true);
+    return out;
+  }
+}
+
+/**
+ * Apply a ctx_in (struct __sk_buff) as BPF_PROG_TEST_RUN does: only some fields may be set;
+ * any other non-zero byte is refused with EINVAL, like the kernel.
+ */
+export function applyCtxIn(skb: SkBuff, ctx: Uint8Array): void {
+  if (ctx.length > SKB_CTX_SIZE) throw new CtxInError(`ctx_in is ${ctx.length} bytes, larger than struct __sk_buff (${SKB_CTX_SIZE})`);
+  const buf = new Uint8Array(SKB_CTX_SIZE);
+  buf.set(ctx);
+  const v = new DataView(buf.buffer);
+  const settable: [number, number][] = [[SKB.mark, 4], [SKB.priority, 4], [SKB.ingress_ifindex, 4], [SKB.ifindex, 4],
+    [SKB.cb, 20], [SKB.tstamp, 8], [SKB.wire_len, 4], [SKB.gso_segs, 4], [SKB.gso_size, 4], [SKB.hwtstamp, 8]];
+  for (let i = 0; i < SKB_CTX_SIZE; i++) {
+    if (buf[i] !== 0 && !settable.some(([o, n]) => i >= o && i < o + n)) {
+      throw new CtxInError(`ctx_in sets byte ${i} of struct __sk_buff, which BPF_PROG_TEST_RUN does not accept (EINVAL)`);
+    }
+  }
+  skb.mark = v.getUint32(SKB.mark, true);
+  skb.priority = v.getUint32(SKB.priority, true);
+  skb.ingressIfindex = v.getUint32(SKB.ingress_ifindex, true);
+  const ifindex = v.getUint32(SKB.ifindex, true);
+  if (ifindex > 1) skb.ifindex = ifindex;
+  for (let i = 0; i < 5; i++) skb.cb[i] = v.getUint32(SKB.cb + 4 * i, true);
+  skb.tstamp = v.getBigUint64(SKB.tstamp, true);
+  const wire = v.getUint32(SKB.wire_len, true);
+  if (wire !== 0) {
+    if (wire < skb.len) throw new CtxInError(`ctx_in wire_len ${wire} is less than the packet length ${skb.len} (EINVAL)`);
+    skb.wireLen = wire;
+  }
+  skb.gsoSegs = v.getUint32(SKB.gso_segs, true);
+  skb.gsoSize = v.getUint32(SKB.gso_size, true);
+  skb.hwtstamp = v.getBigUint64(SKB.hwtstamp, true);
+}
+
+export class CtxInError extends Error {}
