@@ -24,6 +24,7 @@ export abstract class HashLikeMap<V, Out, In> extends BpfMap<Out, In> {
     const entry = this.table.find(key);
     if (entry === undefined) return -ENOENT;
     this.table.remove(entry);
+    this.released(entry.value);
     return 0;
   }
 
@@ -39,16 +40,22 @@ export abstract class HashLikeMap<V, Out, In> extends BpfMap<Out, In> {
   }
 
   protected clearAll(): void {
+    for (const entry of this.table) this.released(entry.value);
     this.table.clear();
   }
 
   /** Room for one more entry: a full LRU map evicts its least recently used one. */
   protected makeRoom(): boolean {
     if (this.table.size < this.maxEntries) return true;
-    if (!this.lru || this.table.head === undefined) return false;
-    this.table.remove(this.table.head);
+    const oldest = this.table.head;
+    if (!this.lru || oldest === undefined) return false;
+    this.table.remove(oldest);
+    this.released(oldest.value);
     return true;
   }
+
+  /** A value left the map (deleted, evicted, cleared): its storage may be reused. */
+  protected released(_value: V): void {}
 
   /** A program lookup or any update marks an LRU entry used. */
   protected touch(entry: TableEntry<V>): void {

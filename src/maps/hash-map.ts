@@ -2,14 +2,17 @@
 
 import type { MapDef, MapOptions } from './bpf-map.js';
 import { E2BIG, MapType } from './constants.js';
+import { ByteSlab } from './byte-slab.js';
 import { HashLikeMap } from './hash-like-map.js';
 import { updateFlagsError } from './update-flags.js';
 
 export class HashMap extends HashLikeMap<Uint8Array, Uint8Array, Uint8Array> {
   readonly kind = 'hash';
+  readonly #values: ByteSlab;
 
   constructor(def: MapDef, opts?: MapOptions) {
     super(def, opts, def.type === MapType.LRU_HASH);
+    this.#values = new ByteSlab(def.valueSize);
   }
 
   override lookup(key: Uint8Array): Uint8Array | undefined {
@@ -32,7 +35,7 @@ export class HashMap extends HashLikeMap<Uint8Array, Uint8Array, Uint8Array> {
       return 0;
     }
     if (!this.makeRoom()) return -E2BIG;
-    this.table.insert(id, key, bytes.slice());
+    this.table.insert(id, key, this.#values.copyOf(bytes));
     return 0;
   }
 
@@ -46,5 +49,9 @@ export class HashMap extends HashLikeMap<Uint8Array, Uint8Array, Uint8Array> {
 
   protected writeFromUser(key: Uint8Array, value: Uint8Array, flags: number): number {
     return this.update(key, this.checkedValue(value), flags);
+  }
+
+  protected override released(value: Uint8Array): void {
+    this.#values.release(value);
   }
 }

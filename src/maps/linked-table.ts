@@ -2,6 +2,7 @@
 // gives O(1) get-next-key (a kernel iteration survives deleting the current key) and, for
 // LRU maps, O(1) "mark used" and "evict the least recently used".
 
+import { ByteSlab } from './byte-slab.js';
 import { keyIdFn, type KeyId, type KeyIdFn } from './key-id.js';
 
 export class TableEntry<V> {
@@ -17,12 +18,14 @@ export class TableEntry<V> {
 export class LinkedTable<V> {
   readonly idOf: KeyIdFn;
   readonly #byId = new Map<KeyId, TableEntry<V>>();
+  readonly #keys: ByteSlab;
   /** Oldest (least recently used) end. */
   head: TableEntry<V> | undefined = undefined;
   tail: TableEntry<V> | undefined = undefined;
 
   constructor(readonly keySize: number) {
     this.idOf = keyIdFn(keySize);
+    this.#keys = new ByteSlab(keySize);
   }
 
   get size(): number {
@@ -39,15 +42,17 @@ export class LinkedTable<V> {
 
   /** Appends at the tail; `id` is `idOf(key)`; the key is copied (callers pass views of VM memory). */
   insert(id: KeyId, key: Uint8Array, value: V): TableEntry<V> {
-    const entry = new TableEntry(id, key.slice(0, this.keySize), value);
+    const entry = new TableEntry(id, this.#keys.copyOf(key), value);
     this.#byId.set(entry.id, entry);
     this.#link(entry);
     return entry;
   }
 
+  /** Unlinks the entry; its key buffer is reused, so callers must not keep `entry.key`. */
   remove(entry: TableEntry<V>): void {
     this.#byId.delete(entry.id);
     this.#unlink(entry);
+    this.#keys.release(entry.key);
   }
 
   /** Marks an entry most recently used. */
@@ -59,6 +64,7 @@ export class LinkedTable<V> {
 
   clear(): void {
     this.#byId.clear();
+    this.#keys.reset();
     this.head = this.tail = undefined;
   }
 

@@ -8,6 +8,8 @@ import { updateFlagsError } from './update-flags.js';
 
 export class PercpuHashMap extends HashLikeMap<Uint8Array[], Uint8Array[], PercpuInput> {
   readonly kind = 'percpu-hash';
+  /** Slot arrays of deleted entries, reused (zeroed) by later inserts to spare the GC. */
+  readonly #spare: Uint8Array[][] = [];
 
   constructor(def: MapDef, opts?: MapOptions) {
     super(def, opts, def.type === MapType.LRU_PERCPU_HASH);
@@ -70,7 +72,22 @@ export class PercpuHashMap extends HashLikeMap<Uint8Array[], Uint8Array[], Percp
     return 0;
   }
 
+  protected override released(slots: Uint8Array[]): void {
+    this.#spare.push(slots);
+  }
+
+  protected override clearAll(): void {
+    super.clearAll();
+    this.#spare.length = 0;
+  }
+
+  /** Zeroed slots for a new entry. */
   #newSlots(): Uint8Array[] {
+    const reused = this.#spare.pop();
+    if (reused !== undefined) {
+      for (const slot of reused) slot.fill(0);
+      return reused;
+    }
     const storage = new Uint8Array(this.valueSize * this.nCpus);
     return Array.from({ length: this.nCpus }, (_, cpu) => storage.subarray(cpu * this.valueSize, (cpu + 1) * this.valueSize));
   }

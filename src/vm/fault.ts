@@ -52,7 +52,9 @@ export class FaultSignal extends Error {
 }
 
 export function formatFault(f: Fault): string {
-  const where = f.source ? ` at ${f.source.file}:${f.source.line}` : '';
+  const cwd = process.cwd() + '/';
+  const file = f.source?.file.startsWith(cwd) ? f.source.file.slice(cwd.length) : f.source?.file;
+  const where = f.source ? ` at ${file}:${f.source.line}` : '';
   const lines = [`fault: ${f.kind}${where}: ${f.message}`, `  pc ${f.pc}${f.program ? ` in ${f.program}` : ''}: ${f.insn ?? ''}`];
   if (f.source) lines.push(`  ${f.source.line} | ${f.source.text.trim()}`);
   if (f.region) {

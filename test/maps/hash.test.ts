@@ -110,6 +110,18 @@ describe('HASH', () => {
     expect(m.lookup(u64(1))).toBeUndefined();
   });
 
+  it('reuses the storage of deleted entries without mixing up keys or values', () => {
+    const m = hash(MapType.HASH, 64, 12);
+    const key = (i: number) => Uint8Array.from({ length: 12 }, (_, j) => (i * 7 + j) & 0xff);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 64; i++) expect(m.update(key(i + round), u32(i * 100 + round), BPF_ANY)).toBe(0);
+      for (let i = 0; i < 64; i++) expect(readU32(m.lookup(key(i + round)))).toBe(i * 100 + round);
+      expect(new Set(walkKeys(m).map((k) => k.join())).size).toBe(64);
+      for (let i = 0; i < 64; i += 2) m.delete(key(i + round));
+      m.clear();
+    }
+  });
+
   it('userUpdate checks sizes and userLookup copies', () => {
     const m = hash();
     expect(() => m.userUpdate(new Uint8Array(3), u32(1))).toThrow(/key is 3 bytes, key_size is 4/);

@@ -79,7 +79,7 @@ describe('value codec', () => {
     expect(decodeValue(s32, encodeValue(s32, '0xfbffffff'))).toBe(-5);
     expect(decodeValue(be16, encodeValue(be16, '0x0035'))).toBe(53);
     expect(decodeValue(entry, encodeValue(entry, { ...sample, mac: [10, 11, 12, 13, 14, 15] }))).toEqual(sample);
-    expect(decodeValue(entry, encodeValue(entry, { ...sample, u: { b: 1 } })).u).toBe('01000000');
+    expect((decodeValue(entry, encodeValue(entry, { ...sample, u: { b: 1 } })) as Record<string, unknown>).u).toBe('01000000');
     expect(decodeValue({ kind: 'bytes', size: 2 }, encodeValue({ kind: 'bytes', size: 2 }, 'beef'))).toBe('beef');
   });
 

@@ -128,7 +128,7 @@ describe('map JSON import/export', () => {
     importMaps(maps, {
       flows: [{ key: '0a00000101bb0000', value: '0300000000000000ffffffffffffffff0100020003000400' }],
       routes: [{ key: '080000000a000000', value: '0x02000000' }, { key: { prefixlen: 16, data: '0a010000' }, value: 3 }],
-      pcpu: [{ key: '07000000', value: [9] }],
+      pcpu: [{ key: '0x07000000', value: [9] }],
       pcpu_arr: [{ key: 0, value: '0102030000000000' + '0405060000000000' }], // kernel layout: 8-byte slots
       ipcache: [{ key: '40000000000000020a000000', value: '2a000000' }],
     });

@@ -1,10 +1,11 @@
 // The map JSON format -> map contents. Every map named in the file gets exactly the
 // file's entries (cleared first; array slots not listed become zero); maps the file does
-// not name are untouched. Everything is validated before any map changes.
+// not name are untouched; frozen maps must be listed unchanged. Everything is validated
+// before any map changes.
 
 import type { AnyBpfMap } from '../any-map.js';
 import type { ArrayOfMapsMap } from '../array-of-maps.js';
-import { BPF_ANY, E2BIG, EPERM } from '../constants.js';
+import { BPF_ANY, BPF_F_RDONLY, E2BIG, EPERM } from '../constants.js';
 import { createMap } from '../create-map.js';
 import type { HashOfMapsMap } from '../hash-of-maps.js';
 import { innerMapMismatch } from '../inner-map-check.js';
@@ -14,6 +15,7 @@ import { MapError } from '../map-error.js';
 import { percpuBufferSize, type PercpuInput } from '../percpu-values.js';
 import { mapsByName, type MapCollection } from './collection.js';
 import { EntryReader, type RawEntry } from './entry-reader.js';
+import { exportMap } from './export.js';
 import { describeJson, indexPath, JsonFieldError, underField } from './field-error.js';
 import { parseHex } from './hex.js';
 import { encodeLpmKey } from './lpm-key.js';
@@ -48,7 +50,7 @@ export function importMaps(maps: MapCollection, json: unknown, resolveProgram?: 
 /** Validates and encodes one map's contents; the returned function replaces them. */
 function prepareImport(map: AnyBpfMap, contents: unknown, ctx: ImportContext): () => void {
   const reader = new EntryReader(map);
-  if (map.userReadonly) reader.fail('read-only or frozen: contents cannot be imported', EPERM);
+  if (map.userReadonly) return checkUnchanged(map, contents, ctx, reader);
   const entries = reader.entries(contents);
   const writes = entries.map((entry) => prepareEntry(map, entry, reader, ctx));
   if (map.kind === 'hash' || map.kind === 'percpu-hash' || map.kind === 'lpm-trie' || map.kind === 'hash-of-maps') {
@@ -61,6 +63,25 @@ function prepareImport(map: AnyBpfMap, contents: unknown, ctx: ImportContext): (
       if (err !== 0) reader.fail(`entry ${index}: update failed`, -err);
     });
   };
+}
+
+/** A frozen map (.rodata) may be listed with the contents it has, so that dumps load back. */
+function checkUnchanged(map: AnyBpfMap, contents: unknown, ctx: ImportContext, reader: EntryReader): () => void {
+  const scratch = createMap(
+    {
+      name: map.name, type: map.type, keySize: map.keySize, valueSize: map.valueSize, maxEntries: map.maxEntries,
+      flags: map.flags & ~BPF_F_RDONLY,
+      ...(map.keyLayout ? { keyLayout: map.keyLayout } : {}),
+      ...(map.valueLayout ? { valueLayout: map.valueLayout } : {}),
+      ...('inner' in map ? { inner: map.inner } : {}),
+    },
+    { nCpus: map.nCpus },
+  );
+  prepareImport(scratch, contents, ctx)();
+  const names = new Map([...ctx.byName].map(([name, m]) => [m, name]));
+  const canonical = (m: AnyBpfMap) => JSON.stringify(exportMap(m, (inner) => names.get(inner)));
+  if (canonical(scratch) !== canonical(map)) reader.fail('frozen or read-only: the file changes its contents', EPERM);
+  return () => {};
 }
 
 function prepareEntry(map: AnyBpfMap, entry: RawEntry, reader: EntryReader, ctx: ImportContext): Write {

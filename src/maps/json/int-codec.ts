@@ -58,5 +58,5 @@ function parseInteger(json: unknown, path: string): bigint {
     if (value > MAX_SAFE || value < -MAX_SAFE) return value;
     throw new JsonFieldError(path, `"${json}": write integers below 2^53 as JSON numbers (raw hex needs a 0x prefix)`);
   }
-  throw new JsonFieldError(path, `expected an integer (number, decimal string, or "0x" raw hex), got ${describeJson(json)}`);
+  throw new JsonFieldError(path, `expected an integer (a number, a decimal string beyond 2^53, or "0x" raw hex), got ${describeJson(json)}`);
 }

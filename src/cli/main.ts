@@ -1,0 +1,46 @@
+// The dpsim command line: thin commands over the library (parse, call, print).
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { CliError, EXIT } from './exit-codes.js';
+import { STDIO_ARG } from './io.js';
+import { registerProg } from './prog.js';
+import { registerConformance } from './conformance.js';
+import { registerKernel } from './kernel.js';
+import { registerExamples } from './examples.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let usageError: string | null = null;
+  // yargs drops a lone '-' (stdin/stdout): carry it through as a sentinel.
+  const parser = yargs(argv.map((a) => (a === '-' ? STDIO_ARG : a)))
+    .scriptName('dpsim')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+    });
+  registerProg(parser);
+  registerConformance(parser);
+  registerKernel(parser);
+  registerExamples(parser);
+  parser.demandCommand(1, 'choose a command (dpsim --help lists them)');
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`dpsim: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+  if (usageError !== null) {
+    process.stderr.write(`dpsim: ${usageError}\n(see dpsim --help)\n`);
+    return EXIT.BAD_INPUT;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+}
+
+const code = await main(hideBin(process.argv));
+process.exitCode = code;
