@@ -11,12 +11,14 @@ export class ArrayMap extends BpfMap {
   /** Values back to back in slots of round_up(value_size, 8) bytes, as the kernel lays them out. */
   readonly data: Uint8Array;
   readonly stride: number;
-  readonly #views: (Uint8Array | undefined)[] = [];
+  /** Value views made on first use; preallocated so large indexes stay in fast elements. */
+  readonly #views: (Uint8Array | undefined)[];
 
   constructor(def: MapDef, opts?: MapOptions) {
     super(def, opts);
     this.stride = roundUp8(def.valueSize);
     this.data = new Uint8Array(this.stride * def.maxEntries);
+    this.#views = new Array<Uint8Array | undefined>(def.maxEntries);
   }
 
   override lookup(key: Uint8Array): Uint8Array | undefined {

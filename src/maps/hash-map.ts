@@ -18,7 +18,7 @@ export class HashMap extends HashLikeMap<Uint8Array, Uint8Array, Uint8Array> {
   override lookup(key: Uint8Array): Uint8Array | undefined {
     const entry = this.table.find(key);
     if (entry === undefined) return undefined;
-    if (this.lru) this.table.moveToTail(entry);
+    this.touch(entry);
     return entry.value;
   }
 

@@ -61,3 +61,14 @@ export function comparePostorder(a: Uint8Array, aLen: number, b: Uint8Array, bLe
   }
   return bLen - aLen;
 }
+
+/** The key as the trie compares it: data bits past prefixlen zeroed. */
+export function maskedLpmKey(key: Uint8Array): Uint8Array {
+  const out = key.slice();
+  const bits = (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24)) >>> 0;
+  for (let i = LPM_DATA_OFFSET; i < out.length; i++) {
+    const keep = Math.min(Math.max(bits - (i - LPM_DATA_OFFSET) * 8, 0), 8);
+    out[i] &= keep === 8 ? 0xff : BYTE_MASKS[keep];
+  }
+  return out;
+}

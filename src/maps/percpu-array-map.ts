@@ -11,11 +11,13 @@ export class PercpuArrayMap extends BpfMap<Uint8Array[], PercpuInput> {
   readonly kind = 'percpu-array';
   /** Per CPU, all its values back to back. */
   readonly #storage: Uint8Array[];
-  readonly #views: (Uint8Array | undefined)[] = [];
+  /** Slot views made on first use, at cpu * max_entries + index. */
+  readonly #views: (Uint8Array | undefined)[];
 
   constructor(def: MapDef, opts?: MapOptions) {
     super(def, opts);
     this.#storage = Array.from({ length: this.nCpus }, () => new Uint8Array(def.valueSize * def.maxEntries));
+    this.#views = new Array<Uint8Array | undefined>(this.nCpus * def.maxEntries);
   }
 
   /** The current CPU's slot. */

@@ -32,7 +32,7 @@ export class ProgArrayMap<P = unknown> extends BpfMap<P, P> {
   /** Userspace: install a program. `name` defaults to the handle's `name` property. 0 or -errno. */
   setProgram(index: number, program: P, name?: string): number {
     if (this.userReadonly) return -EPERM;
-    if (index >= this.maxEntries) return -E2BIG;
+    if (!this.#inRange(index)) return -E2BIG;
     if (this.#slots[index] === undefined) this.#count++;
     this.#slots[index] = { program, name: name ?? defaultProgramName(program, index) };
     return 0;
@@ -41,7 +41,7 @@ export class ProgArrayMap<P = unknown> extends BpfMap<P, P> {
   /** Userspace: empty a slot. 0 or -errno. */
   deleteProgram(index: number): number {
     if (this.userReadonly) return -EPERM;
-    if (index >= this.maxEntries) return -E2BIG;
+    if (!this.#inRange(index)) return -E2BIG;
     if (this.#slots[index] === undefined) return -ENOENT;
     this.#slots[index] = undefined;
     this.#count--;
@@ -80,6 +80,10 @@ export class ProgArrayMap<P = unknown> extends BpfMap<P, P> {
   protected clearAll(): void {
     this.#slots.length = 0;
     this.#count = 0;
+  }
+
+  #inRange(index: number): boolean {
+    return Number.isInteger(index) && index >= 0 && index < this.maxEntries;
   }
 }
 

@@ -150,6 +150,13 @@ describe('map JSON import/export', () => {
     expect(out.flows).toEqual(state.flows);
   });
 
+  it('keeps LPM data bits past the prefix as written, sorting by the bits that count', () => {
+    const maps = world();
+    const routes = [{ key: '10.9.9.9/8', value: 1 }, { key: '10.1.0.0/16', value: 2 }];
+    importMaps(maps, { routes });
+    expect(exportMaps(maps).routes).toEqual(routes);
+  });
+
   it('writes IPv6 prefixes for 16-byte LPM data', () => {
     const v6 = createMap({ name: 'v6', type: MapType.LPM_TRIE, keySize: 20, valueSize: 1, maxEntries: 4, flags: BPF_F_NO_PREALLOC });
     importMaps([v6], { v6: [{ key: 'fd00::/8', value: '01' }, { key: '2001:db8::1/128', value: '02' }] });

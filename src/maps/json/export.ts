@@ -3,7 +3,7 @@
 
 import type { AnyBpfMap } from '../any-map.js';
 import { compareBytes, readIndex } from '../key-id.js';
-import { LPM_DATA_OFFSET } from '../lpm-prefix.js';
+import { LPM_DATA_OFFSET, maskedLpmKey } from '../lpm-prefix.js';
 import { mapsByName, type MapCollection } from './collection.js';
 import { decodeLpmKey } from './lpm-key.js';
 import { keyLayoutOf, lpmDataLayout, valueLayoutOf } from './map-layouts.js';
@@ -62,12 +62,10 @@ function byKeyBytes<V>(entries: [Uint8Array, V][]): [Uint8Array, V][] {
   return entries.sort(([a], [b]) => compareBytes(a, b));
 }
 
-/** Address order (data bytes), shorter prefix first on ties: a covering prefix precedes what it covers. */
+/** Address order (data bits within the prefix), then shorter prefix first: a covering prefix precedes what it covers. */
 function byLpmKey<V>(entries: [Uint8Array, V][]): [Uint8Array, V][] {
-  return entries.sort(([a], [b]) => {
-    const byData = compareBytes(a.subarray(LPM_DATA_OFFSET), b.subarray(LPM_DATA_OFFSET));
-    return byData !== 0 ? byData : readIndex(a) - readIndex(b);
-  });
+  const sortKey = new Map(entries.map(([k]) => [k, maskedLpmKey(k).subarray(LPM_DATA_OFFSET)]));
+  return entries.sort(([a], [b]) => compareBytes(sortKey.get(a)!, sortKey.get(b)!) || readIndex(a) - readIndex(b));
 }
 
 function isZero(bytes: Uint8Array): boolean {

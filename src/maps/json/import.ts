@@ -10,7 +10,7 @@ import { createMap } from '../create-map.js';
 import type { HashOfMapsMap } from '../hash-of-maps.js';
 import { innerMapMismatch } from '../inner-map-check.js';
 import { readIndex } from '../key-id.js';
-import { LPM_DATA_OFFSET } from '../lpm-prefix.js';
+import { maskedLpmKey } from '../lpm-prefix.js';
 import { MapError } from '../map-error.js';
 import { percpuBufferSize, type PercpuInput } from '../percpu-values.js';
 import { mapsByName, type MapCollection } from './collection.js';
@@ -167,15 +167,4 @@ function innerMapOf(
   }
   const inner = createMap({ ...map.inner, name: `${map.name}/${JSON.stringify(entry.key)}` }, { nCpus: map.nCpus });
   return { inner, apply: prepareImport(inner, entry.value, ctx) };
-}
-
-/** The key as the trie compares it: data bits past prefixlen do not count. */
-function maskedLpmKey(key: Uint8Array): Uint8Array {
-  const out = key.slice();
-  const bits = readIndex(key);
-  for (let i = LPM_DATA_OFFSET; i < out.length; i++) {
-    const keep = Math.min(Math.max(bits - (i - LPM_DATA_OFFSET) * 8, 0), 8);
-    out[i] &= (0xff00 >> keep) & 0xff;
-  }
-  return out;
 }
