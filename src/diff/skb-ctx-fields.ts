@@ -17,14 +17,14 @@ const FOUR_BYTE: [string, number][] = [
   ['local_port', 136], ['data_meta', 140], ['wire_len', 160], ['gso_segs', 164], ['gso_size', 176],
 ];
 
-export const SKB_CTX_FIELDS: readonly CtxField[] = [
-  ...FOUR_BYTE.map(([name, offset]) => ({ name, offset, size: 4 as const })),
+export const SKB_CTX_FIELDS: readonly CtxField[] = ([
+  ...FOUR_BYTE.map(([name, offset]): CtxField => ({ name, offset, size: 4 })),
   { name: 'flow_keys', offset: 144, size: 8 },
   { name: 'tstamp', offset: 152, size: 8 },
   { name: 'sk', offset: 168, size: 8 },
   { name: 'tstamp_type', offset: 180, size: 1 },
   { name: 'hwtstamp', offset: 184, size: 8 },
-].sort((a, b) => a.offset - b.offset);
+] satisfies CtxField[]).sort((a, b) => a.offset - b.offset);
 
 /** The field's value as a little-endian unsigned number (bigint for 8 bytes), or undefined past the end. */
 export function readField(ctx: Uint8Array, f: CtxField): bigint | undefined {

@@ -173,6 +173,7 @@ export class LoadedObject {
         name: p.name,
         lineAt: (pc) => p.lineAt(pc),
         funcs: new Map(p.funcs.map((f) => [f.start, f.name])),
+        kernelStrict: true,
       });
     } catch (e) {
       if (e instanceof ProgramError) throw new LoadError(this.spec.path, `program ${p.name}: ${e.message}`);

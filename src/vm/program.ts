@@ -35,6 +35,11 @@ export interface PredecodeOptions {
   funcs?: ReadonlyMap<number, string>;
   /** Whether `callx` (call through a register) is allowed; the kernel does not have it. */
   allowCallx?: boolean;
+  /**
+   * Refuse what the kernel verifier refuses although RFC 9669 defines it (division by an
+   * immediate zero, immediate shifts past the operand width). Off for conformance runs.
+   */
+  kernelStrict?: boolean;
 }
 
 /** Decode and validate. Throws ProgramError (with the pc) where the kernel would refuse to load. */
@@ -80,6 +85,11 @@ export function predecode(insns: readonly Insn[], opts: PredecodeOptions = {}): 
           if (!info!.srcReg || !ok.includes(i.off)) fail(pc, `invalid movsx offset ${i.off}`);
         } else if ((code === ALU.DIV || code === ALU.MOD) && i.off !== 0 && i.off !== 1) {
           fail(pc, `invalid offset ${i.off} for div/mod`);
+        }
+        if (opts.kernelStrict && !info!.srcReg) {
+          if ((code === ALU.DIV || code === ALU.MOD) && i.imm === 0) fail(pc, 'div by zero');
+          const width = info!.is64 ? 64 : 32;
+          if ((code === ALU.LSH || code === ALU.RSH || code === ALU.ARSH) && (i.imm < 0 || i.imm >= width)) fail(pc, `invalid shift ${i.imm}`);
         }
         break;
       case 'end':

@@ -1,0 +1,84 @@
+// The emulator's half of a program diff: the object loaded into the VM with the kernel's
+// CPU count, runs on CPU 0 (where the kernel helper is pinned), and map snapshots.
+
+import type { ObjectSpec } from '../elf/index.js';
+import { importMaps, type AnyBpfMap, type MapsJson } from '../maps/index.js';
+import { formatFault, LoadedObject, testRun, TestRunInputError } from '../vm/index.js';
+import type { ResolvedGlobal } from './globals.js';
+import type { DiffInput, MapSnapshot, RunRecord } from './types.js';
+
+const EVENT_KINDS = new Set(['perf-event-array', 'ringbuf']);
+
+export class EmulatorSide {
+  private constructor(readonly obj: LoadedObject) {}
+
+  static load(spec: ObjectSpec, opts: { nCpus: number; globals: readonly ResolvedGlobal[] }): EmulatorSide {
+    const obj = LoadedObject.load(spec, { nCpus: opts.nCpus, globals: [...opts.globals] });
+    obj.env.cpu = 0;
+    return new EmulatorSide(obj);
+  }
+
+  /** The program's own name, given its name or section. */
+  programName(nameOrSection: string): string {
+    return this.obj.program(nameOrSection).name;
+  }
+
+  importMaps(json: MapsJson): void {
+    importMaps([...this.obj.maps.values()], json, (name) => this.obj.programs.get(name));
+  }
+
+  run(prog: string, input: DiffInput, repeat: number): RunRecord {
+    try {
+      const r = testRun(this.obj, this.obj.program(prog), {
+        dataIn: input.data, repeat, ...(input.ctx ? { ctxIn: input.ctx } : {}),
+      });
+      return {
+        retval: r.retval,
+        dataOut: r.dataOut,
+        ...(r.ctxOut ? { ctxOut: r.ctxOut } : {}),
+        events: r.events.map((e) => ({ map: e.map, kind: e.kind, data: e.data })),
+        fault: r.fault ? formatFault(r.fault) : null,
+      };
+    } catch (e) {
+      if (!(e instanceof TestRunInputError)) throw e;
+      return { refused: { errno: e.errno, message: e.message }, retval: 0, dataOut: new Uint8Array(), events: [], fault: null };
+    }
+  }
+
+  /** Every stateful map (not perf/ringbuf), in object order. */
+  stateMaps(): AnyBpfMap[] {
+    return [...this.obj.maps.values()].filter((m) => !EVENT_KINDS.has(m.kind));
+  }
+
+  snapshot(): MapSnapshot[] {
+    return this.stateMaps().map((m) => ({ ...snapshotShape(m), entries: [...entriesOf(m)] }));
+  }
+}
+
+export function snapshotShape(m: AnyBpfMap): Omit<MapSnapshot, 'entries'> {
+  return {
+    name: m.name, kind: m.kind, keySize: m.keySize, valueSize: m.valueSize,
+    ...(m.keyLayout ? { keyLayout: m.keyLayout } : {}),
+    ...(m.valueLayout ? { valueLayout: m.valueLayout } : {}),
+  };
+}
+
+function* entriesOf(m: AnyBpfMap): Iterable<MapSnapshot['entries'][number]> {
+  switch (m.kind) {
+    case 'hash':
+    case 'array':
+    case 'lpm-trie':
+    case 'percpu-hash':
+    case 'percpu-array':
+      for (const [key, value] of m.entries()) yield { key, value };
+      return;
+    case 'prog-array':
+    case 'array-of-maps':
+    case 'hash-of-maps':
+      for (const key of m.keys()) yield { key, value: null };
+      return;
+    case 'perf-event-array':
+    case 'ringbuf':
+      return;
+  }
+}
