@@ -10,7 +10,7 @@
 // (the retvals are checked to be equal) converts the kernel's ns/run into instructions/s.
 // See bench/README.md.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadObjectSpec } from '../src/elf/index.js';
@@ -44,7 +44,7 @@ function parseArgs(argv: string[]): Options {
       process.exit(0);
     } else {
       process.stderr.write(`bench: unknown argument ${a} (try --help)\n`);
-      process.exit(2);
+      process.exit(3);
     }
   }
   if (!Number.isFinite(o.rounds)) o.rounds = 7;
@@ -149,14 +149,28 @@ function warmUp(benches: { obj: LoadedObject; prog: LoadedProgram; def: BenchDef
 
 const repeatFor = (nsPerRun: number, ms: number) => Math.max(1, Math.round((ms * 1e6) / Math.max(nsPerRun, 1)));
 
-/** Median ns/run over `rounds` rounds, the benchmarks interleaved round by round. */
+/**
+ * ns/run of `rounds` rounds, the benchmarks interleaved round by round. Also the share of
+ * the wall-clock time this process had the CPU (process.cpuUsage()): well below 1 means
+ * other processes took the CPU and the round's wall-clock figure is pessimistic.
+ */
 function vmRounds(benches: VmBench[], rounds: number): Map<string, number[]> {
   const out = new Map<string, number[]>(benches.map((b) => [b.def.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const b of benches) out.get(b.def.name)!.push(vmRun(b, b.repeat).durationNs);
+    for (const b of benches) {
+      const c0 = process.cpuUsage();
+      const w0 = process.hrtime.bigint();
+      out.get(b.def.name)!.push(vmRun(b, b.repeat).durationNs);
+      const wall = Number(process.hrtime.bigint() - w0) / 1e3;
+      const c = process.cpuUsage(c0);
+      cpuShares.push(Math.min(1, (c.user + c.system) / Math.max(wall, 1)));
+    }
   }
   return out;
 }
+
+/** CPU share of every timed VM round (see vmRounds). */
+const cpuShares: number[] = [];
 
 // ---- the kernel side ----
 
@@ -314,18 +328,21 @@ interface Row {
   what: string;
   insnsPerRun: number;
   retval: number;
-  vm: { nsPerRun: number; mips: number; rounds: number[]; repeat: number };
+  vm: { nsPerRun: number; mips: number; bestMips: number; rounds: number[]; repeat: number };
   kernel: { nsPerRun: number; mips: number; rounds: number[]; repeat: number } | null;
   /** Kernel speed / VM speed (VM ns / kernel ns). */
   ratio: number | null;
 }
 
+let load0 = 0;
+
 async function main(): Promise<number> {
   const t0 = performance.now();
+  load0 = loadavg()[0]!;
   const defs = BENCHES.filter((d) => !opts.only || opts.only.includes(d.name));
   if (defs.length === 0) {
     log(`bench: --only matched nothing (benchmarks: ${BENCHES.map((d) => d.name).join(', ')})`);
-    return 2;
+    return 3;
   }
 
   log('building bench/progs ...');
@@ -373,7 +390,7 @@ async function main(): Promise<number> {
       what: b.def.what,
       insnsPerRun: b.first.insnCount,
       retval: b.first.retval,
-      vm: { nsPerRun: ns, mips: mips(b.first.insnCount, ns), rounds: vmNs.get(b.def.name)!, repeat: b.repeat },
+      vm: { nsPerRun: ns, mips: mips(b.first.insnCount, ns), bestMips: mips(b.first.insnCount, Math.min(...vmNs.get(b.def.name)!)), rounds: vmNs.get(b.def.name)!, repeat: b.repeat },
       kernel: k ? { nsPerRun: k.nsPerRun, mips: mips(b.first.insnCount, k.nsPerRun), rounds: k.rounds, repeat: k.repeat } : null,
       ratio: k && k.nsPerRun > 0 ? ns / k.nsPerRun : null,
     };
@@ -382,7 +399,10 @@ async function main(): Promise<number> {
   const trace = opts.tracing ? await tracing(vms, Math.min(opts.rounds, TRACE_ROUNDS)) : { rows: [], notes: ['tracing comparison skipped (--no-tracing)'] };
   const elapsedS = (performance.now() - t0) / 1e3;
 
-  const host = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, kernel: release() };
+  const host = {
+    node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, kernel: release(),
+    loadavgAtStart: load0, medianCpuShare: cpuShares.length ? median(cpuShares) : null,
+  };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({
       host, targetMips: TARGET_MIPS, kernelNote, benchmarks: rows, tracing: trace.rows, tracingNotes: trace.notes, errors, elapsedS,
@@ -397,7 +417,7 @@ function pad(s: string, n: number, left = false): string {
   return left ? s.padEnd(n) : s.padStart(n);
 }
 
-function printTable(host: { node: string; cpu: string; cpus: number; kernel: string }, rows: Row[], kernelNote: string | null,
+function printTable(host: { node: string; cpu: string; cpus: number; kernel: string; loadavgAtStart: number; medianCpuShare: number | null }, rows: Row[], kernelNote: string | null,
   trace: { rows: TraceRow[]; notes: string[] }, elapsedS: number): void {
   const out: string[] = [];
   const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -419,6 +439,10 @@ function printTable(host: { node: string; cpu: string; cpus: number; kernel: str
   for (const r of rows) out.push(`  ${r.name}: ${r.what}; retval ${r.retval}`);
   if (kernelNote) out.push(`  ${kernelNote}`);
   out.push('  Kernel M insns/s = the VM\'s instruction count for the same run / the kernel\'s ns per run (medians of rounds).');
+  if (host.medianCpuShare !== null && host.medianCpuShare < 0.9) {
+    out.push(`  WARNING: the machine was busy (load average ${host.loadavgAtStart.toFixed(1)} on ${host.cpus} CPUs at start; this process had the CPU`);
+    out.push(`  ${(100 * host.medianCpuShare).toFixed(0)}% of the time in a median VM round): VM figures are pessimistic; rerun on an idle machine.`);
+  }
   const dp = rows.find((r) => r.name === 'route_lpm');
   if (dp) {
     out.push(`  per packet (route_lpm): VM ${f0(dp.vm.nsPerRun)} ns/packet (${f1(1e3 / dp.vm.nsPerRun)} M packets/s)` +
@@ -429,7 +453,9 @@ function printTable(host: { node: string; cpu: string; cpus: number; kernel: str
   for (const r of rows.filter((x) => BENCHES.find((d) => d.name === x.name)?.loop)) {
     out.push(`  ${pad(r.name, 10, true)} ${f1(r.vm.mips)} M insns/s — ${r.vm.mips >= TARGET_MIPS ? 'meets the target' : `BELOW the target (${(100 * r.vm.mips / TARGET_MIPS).toFixed(0)}%)`}`);
   }
-  if (trace.rows.length || trace.notes.length) {
+  if (!trace.rows.length) {
+    for (const n of trace.notes) out.push(`  ${n}`);
+  } else {
     out.push('');
     out.push('tracing hook (vm.step) cost, VM:');
     const tw = [10, 28, 10, 13, 12];

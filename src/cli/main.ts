@@ -7,6 +7,7 @@ import { registerProg } from './prog.js';
 import { registerConformance } from './conformance.js';
 import { registerKernel } from './kernel.js';
 import { registerExamples } from './examples.js';
+import { registerScenario } from './scenario.js';
 
 export async function main(argv: string[]): Promise<number> {
   let usageError: string | null = null;
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerConformance(parser);
   registerKernel(parser);
   registerExamples(parser);
+  registerScenario(parser);
   parser.demandCommand(1, 'choose a command (dpsim --help lists them)');
   try {
     await parser.parseAsync();

@@ -16,7 +16,7 @@ export function compareSides(emulator: SideRecord, kernel: SideRecord, opts: Com
       divergences.push({ input: i, field: 'input', emulator: e ? 'ran' : '(not run)', kernel: k ? 'ran' : '(not run)' });
       continue;
     }
-    divergences.push(...compareRun(i, e, k, order, log));
+    divergences.push(...compareRun(i, e, k, order, log, opts.ctxLayout));
   }
   divergences.push(...compareMaps(emulator.maps, kernel.maps, opts.mapNormalisers ?? [], log));
   return { divergences, normalisations: log.list() };

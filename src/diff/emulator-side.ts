@@ -5,6 +5,7 @@ import type { ObjectSpec } from '../elf/index.js';
 import { importMaps, type AnyBpfMap, type MapsJson } from '../maps/index.js';
 import { formatFault, LoadedObject, testRun, TestRunInputError } from '../vm/index.js';
 import type { ResolvedGlobal } from './globals.js';
+import { emulatorSnapshot } from './map-snapshot.js';
 import type { DiffInput, MapSnapshot, RunRecord } from './types.js';
 
 const EVENT_KINDS = new Set(['perf-event-array', 'ringbuf']);
@@ -51,34 +52,6 @@ export class EmulatorSide {
   }
 
   snapshot(): MapSnapshot[] {
-    return this.stateMaps().map((m) => ({ ...snapshotShape(m), entries: [...entriesOf(m)] }));
-  }
-}
-
-export function snapshotShape(m: AnyBpfMap): Omit<MapSnapshot, 'entries'> {
-  return {
-    name: m.name, kind: m.kind, keySize: m.keySize, valueSize: m.valueSize,
-    ...(m.keyLayout ? { keyLayout: m.keyLayout } : {}),
-    ...(m.valueLayout ? { valueLayout: m.valueLayout } : {}),
-  };
-}
-
-function* entriesOf(m: AnyBpfMap): Iterable<MapSnapshot['entries'][number]> {
-  switch (m.kind) {
-    case 'hash':
-    case 'array':
-    case 'lpm-trie':
-    case 'percpu-hash':
-    case 'percpu-array':
-      for (const [key, value] of m.entries()) yield { key, value };
-      return;
-    case 'prog-array':
-    case 'array-of-maps':
-    case 'hash-of-maps':
-      for (const key of m.keys()) yield { key, value: null };
-      return;
-    case 'perf-event-array':
-    case 'ringbuf':
-      return;
+    return this.stateMaps().map(emulatorSnapshot);
   }
 }

@@ -1,7 +1,8 @@
 // Events (perf samples, ring buffer records) of one input on both sides.
 
 import { describeBufferAt, firstDifference, hex } from './hexdump.js';
-import { EVENT_GROUPING, PERF_PADDING, type NormalisationLog } from './normalisation-log.js';
+import type { NormalisationLog } from './normalisation-log.js';
+import { EVENT_GROUPING, PERF_PADDING } from './normalisations.js';
 import type { Divergence, EventRecord } from './types.js';
 
 /** The raw sample size the kernel reports for `n` bytes of perf output. */
@@ -30,7 +31,7 @@ export function compareEvents(
   log: NormalisationLog,
 ): Divergence[] {
   const emu = order.length > 0 ? groupByMap(emulatorEvents, order) : [...emulatorEvents];
-  if (emu.some((e, i) => e !== emulatorEvents[i])) log.note(EVENT_GROUPING.name, EVENT_GROUPING.reason);
+  if (emu.some((e, i) => e !== emulatorEvents[i])) log.note(EVENT_GROUPING);
   const out: Divergence[] = [];
   for (let j = 0; j < Math.max(emu.length, kernelEvents.length); j++) {
     const e = emu[j], k = kernelEvents[j];
@@ -50,7 +51,7 @@ export function compareEvents(
         });
         continue;
       }
-      if (padded > e.data.length) log.note(PERF_PADDING.name, PERF_PADDING.reason);
+      if (padded > e.data.length) log.note(PERF_PADDING);
       kernelData = k.data.subarray(0, e.data.length);
     }
     const at = firstDifference(e.data, kernelData);

@@ -2,10 +2,11 @@
 // (pinned to CPU 0), the emulator's initial map contents copied in, and map snapshots read
 // back in the same shape as the emulator's.
 
-import { KernelTestRun, splitPerCpu, TestRunError } from '../../harness/testrun.js';
+import { KernelTestRun, TestRunError } from '../../harness/testrun.js';
 import { BPF_ANY, packPercpu, readIndex, type AnyBpfMap } from '../maps/index.js';
-import { snapshotShape } from './emulator-side.js';
 import type { ResolvedGlobal } from './globals.js';
+import { fullSizeCtx } from './kernel-env.js';
+import { kernelSnapshot } from './map-snapshot.js';
 import type { DiffInput, EventRecord, MapSnapshot, RunRecord } from './types.js';
 
 const EVENT_TYPES = new Set(['perf_event_array', 'ringbuf']);
@@ -28,6 +29,11 @@ export class KernelSide {
     return this.kt.possibleCpus;
   }
 
+  /** Whether the helper runs on CPU 0 only, as the emulator does; per-CPU results depend on it. */
+  get pinnedToCpu0(): boolean {
+    return this.kt.pinnedToCpu0;
+  }
+
   /** Perf/ringbuf maps in the order the helper drains them (libbpf's object order). */
   async eventMapOrder(): Promise<string[]> {
     return (await this.kt.info()).maps.filter((m) => EVENT_TYPES.has(m.type)).map((m) => m.name);
@@ -42,6 +48,7 @@ export class KernelSide {
     }
   }
 
+  /** In the emulator's iteration order: for LRU maps least recently used first, so the kernel's LRU order starts out alike. */
   private async copyEntries(map: AnyBpfMap): Promise<void> {
     switch (map.kind) {
       case 'hash':
@@ -65,9 +72,10 @@ export class KernelSide {
     }
   }
 
-  async run(prog: string, input: DiffInput, repeat: number, kindOf: (map: string) => EventRecord['kind']): Promise<RunRecord> {
+  async run(prog: string, input: DiffInput, opts: { repeat: number; ctxSize: number; kindOf: (map: string) => EventRecord['kind'] }): Promise<RunRecord> {
+    const { repeat, ctxSize, kindOf } = opts;
     try {
-      const r = await this.kt.run(prog, input.data, { repeat, ...(input.ctx ? { ctx: input.ctx } : {}) });
+      const r = await this.kt.run(prog, input.data, { repeat, ...(input.ctx ? { ctx: fullSizeCtx(input.ctx, ctxSize) } : {}) });
       return {
         retval: r.retval,
         dataOut: r.dataOut,
@@ -84,29 +92,11 @@ export class KernelSide {
   /** The kernel's contents of the same maps the emulator snapshots. */
   async snapshot(maps: readonly AnyBpfMap[]): Promise<MapSnapshot[]> {
     const out: MapSnapshot[] = [];
-    for (const map of maps) {
-      const dump = await this.kt.dump(map.name);
-      const entries = dump.map(({ key, value }) => ({ key, value: kernelValue(map, value) }));
-      out.push({ ...snapshotShape(map), entries });
-    }
+    for (const map of maps) out.push(kernelSnapshot(map, await this.kt.dump(map.name)));
     return out;
   }
 
   async close(): Promise<void> {
     await this.kt.close();
-  }
-}
-
-function kernelValue(map: AnyBpfMap, value: Uint8Array): MapSnapshot['entries'][number]['value'] {
-  switch (map.kind) {
-    case 'percpu-hash':
-    case 'percpu-array':
-      return splitPerCpu(value, map.valueSize);
-    case 'prog-array':
-    case 'array-of-maps':
-    case 'hash-of-maps':
-      return null;
-    default:
-      return value;
   }
 }

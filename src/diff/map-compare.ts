@@ -2,7 +2,8 @@
 
 import { hex } from './hexdump.js';
 import { describeKey, describeValue } from './map-describe.js';
-import { FD_ARRAY_SLOTS, type NormalisationLog } from './normalisation-log.js';
+import type { NormalisationLog } from './normalisation-log.js';
+import { FD_ARRAY_SLOTS } from './normalisations.js';
 import type { Divergence, MapNormaliser, MapSnapshot } from './types.js';
 
 type Value = MapSnapshot['entries'][number]['value'];
@@ -35,7 +36,7 @@ export function compareMaps(
 function normalised(emu: MapSnapshot, ker: MapSnapshot, normalisers: readonly MapNormaliser[], log: NormalisationLog): [MapSnapshot, MapSnapshot] {
   for (const n of normalisers) {
     if (!n.applies(emu)) continue;
-    log.note(n.name, n.reason);
+    log.note(n);
     emu = n.normalise(emu);
     ker = n.normalise(ker);
   }
@@ -50,7 +51,7 @@ function compareMap(emu: MapSnapshot, ker: MapSnapshot, log: NormalisationLog): 
     const id = hex(key);
     const kernelValue = kernelByKey.get(id);
     kernelByKey.delete(id);
-    if (value === null || kernelValue === null) log.note(FD_ARRAY_SLOTS.name, FD_ARRAY_SLOTS.reason);
+    if (value === null || kernelValue === null) log.note(FD_ARRAY_SLOTS);
     if (kernelValue === undefined) {
       out.push({ input: 'final', field: field(key), emulator: describe(emu, value), kernel: ABSENT });
     } else {

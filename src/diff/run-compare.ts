@@ -3,12 +3,14 @@
 import { compareEvents } from './events-compare.js';
 import { describeBufferAt, firstDifference } from './hexdump.js';
 import type { NormalisationLog } from './normalisation-log.js';
-import { readField, SKB_CTX_FIELDS } from './skb-ctx-fields.js';
+import { readField, SKB_CTX, type CtxLayout } from './ctx-fields.js';
 import type { Divergence, RunRecord } from './types.js';
 
 const NO_FAULT = 'no fault (the verifier accepted the program, so it cannot fault)';
 
-export function compareRun(input: number, emu: RunRecord, ker: RunRecord, eventOrder: readonly string[], log: NormalisationLog): Divergence[] {
+export function compareRun(
+  input: number, emu: RunRecord, ker: RunRecord, eventOrder: readonly string[], log: NormalisationLog, ctxLayout: CtxLayout = SKB_CTX,
+): Divergence[] {
   const out: Divergence[] = [];
   const push = (field: string, emulator: string, kernel: string) => out.push({ input, field, emulator, kernel });
   if (emu.refused || ker.refused) {
@@ -20,7 +22,7 @@ export function compareRun(input: number, emu: RunRecord, ker: RunRecord, eventO
   if (emu.retval !== ker.retval) push('retval', describeRetval(emu.retval), describeRetval(ker.retval));
   const at = firstDifference(emu.dataOut, ker.dataOut);
   if (at >= 0) push(`data_out[${at}]`, describeBufferAt(emu.dataOut, at), describeBufferAt(ker.dataOut, at));
-  if (emu.ctxOut !== undefined || ker.ctxOut !== undefined) out.push(...compareCtx(input, emu.ctxOut, ker.ctxOut));
+  if (emu.ctxOut !== undefined || ker.ctxOut !== undefined) out.push(...compareCtx(input, emu.ctxOut, ker.ctxOut, ctxLayout));
   out.push(...compareEvents(input, emu.events, ker.events, eventOrder, log));
   return out;
 }
@@ -31,14 +33,14 @@ function describeRetval(v: number): string {
   return signed < 0 ? `${v} (${signed})` : String(v);
 }
 
-function compareCtx(input: number, emu: Uint8Array | undefined, ker: Uint8Array | undefined): Divergence[] {
+function compareCtx(input: number, emu: Uint8Array | undefined, ker: Uint8Array | undefined, layout: CtxLayout): Divergence[] {
   if (emu === undefined || ker === undefined) {
     const text = (c: Uint8Array | undefined) => (c === undefined ? '(no ctx_out)' : `${c.length} bytes`);
     return [{ input, field: 'ctx_out', emulator: text(emu), kernel: text(ker) }];
   }
   const out: Divergence[] = [];
   const covered = new Set<number>();
-  for (const f of SKB_CTX_FIELDS) {
+  for (const f of layout.fields) {
     for (let i = 0; i < f.size; i++) covered.add(f.offset + i);
     const a = readField(emu, f), b = readField(ker, f);
     if (a !== b) out.push({ input, field: `ctx_out.${f.name}`, emulator: describeNumber(a), kernel: describeNumber(b) });

@@ -4,6 +4,7 @@
 import type { KernelTestRun } from '../../harness/testrun.js';
 import type { Layout, MapKind, MapsJson } from '../maps/index.js';
 import type { LoadedObject } from '../vm/index.js';
+import type { CtxLayout } from './ctx-fields.js';
 
 /** One test run's input: the packet and, optionally, a context (struct __sk_buff). */
 export interface DiffInput {
@@ -91,6 +92,8 @@ export interface CompareOptions {
   mapNormalisers?: readonly MapNormaliser[];
   /** Event maps in object order: the kernel side reports events grouped by map in this order. */
   eventMapOrder?: readonly string[];
+  /** The context struct, to name ctx_out fields; struct __sk_buff by default. */
+  ctxLayout?: CtxLayout;
 }
 
 export interface Comparison {
@@ -124,6 +127,8 @@ export interface ProgramDiffReport extends Comparison {
   inputs: number;
   /** Possible CPUs of the kernel, which the VM used too. */
   nCpus: number;
+  /** False when the kernel helper could not pin itself to CPU 0: per-CPU results may then differ. */
+  pinnedToCpu0: boolean;
   emulator: SideRecord;
   kernel: SideRecord;
 }

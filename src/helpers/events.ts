@@ -4,7 +4,7 @@
 import type { LoadedObject } from '../vm/loaded-object.js';
 import { RegionKind } from '../vm/memory.js';
 import { FaultSignal } from '../vm/fault.js';
-import { define, HelperTable, memArg, u32, sizeArg, EINVAL, E2BIG, EFAULT } from './args.js';
+import { define, HelperTable, memArg, u32, sizeArg, EINVAL, E2BIG, EFAULT, EOPNOTSUPP } from './args.js';
 import { formatPrintk } from './printk.js';
 
 const BPF_F_CURRENT_CPU = 0xffffffff;
@@ -22,8 +22,6 @@ export function eventHelpers(obj: LoadedObject, t: HelperTable): void {
     const data = memArg(vm, 4, size, false, 'data');
     if (flagsHi & ~CTXLEN_MASK_HI) return -EINVAL;
     const ctxLen = flagsHi & CTXLEN_MASK_HI;
-    const index = flagsLo === BPF_F_CURRENT_CPU ? env.cpu : flagsLo;
-    if (index >= map.maxEntries) return -E2BIG;
     let payload = data.slice();
     if (ctxLen > 0) {
       const pkt = env.skb?.packet ?? env.xdp?.packet;
@@ -32,6 +30,11 @@ export function eventHelpers(obj: LoadedObject, t: HelperTable): void {
       payload.set(data);
       payload.set(pkt.data().subarray(0, ctxLen), size);
     }
+    const index = flagsLo === BPF_F_CURRENT_CPU ? env.cpu : flagsLo;
+    if (index >= map.maxEntries) return -E2BIG;
+    // Slot i holds the perf event opened on CPU i (libbpf's perf_buffer, bpftool): an event
+    // of another CPU refuses output (__bpf_perf_event_output: event->oncpu != cpu).
+    if (index !== env.cpu) return -EOPNOTSUPP;
     const err = map.output(index, payload);
     if (err === 0) env.events.push({ map: map.name, kind: 'perf', cpu: index, data: payload });
     return err;

@@ -1,7 +1,7 @@
 // BPF_MAP_TYPE_ARRAY, including global data (.data/.rodata/.bss: one entry, see global-data.ts).
 
 import { BpfMap, type MapDef, type MapOptions } from './bpf-map.js';
-import { BPF_NOEXIST, E2BIG, EEXIST, EINVAL } from './constants.js';
+import { BPF_F_LOCK, BPF_NOEXIST, E2BIG, EEXIST, EINVAL } from './constants.js';
 import { indexKey, readIndex } from './key-id.js';
 import { roundUp8 } from './percpu-values.js';
 import { validUpdateFlags } from './update-flags.js';
@@ -32,10 +32,11 @@ export class ArrayMap extends BpfMap {
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if (!validUpdateFlags(flags, true)) return -EINVAL;
+    if (!validUpdateFlags(flags, true)) return -EINVAL; // the lock flag is checked after index and NOEXIST, as in the kernel
     const index = readIndex(key);
     if (index >= this.maxEntries) return -E2BIG;
     if (flags & BPF_NOEXIST) return -EEXIST; // every element always exists
+    if (flags & BPF_F_LOCK) return -EINVAL; // needs a bpf_spin_lock in the value, not modelled
     this.valueAt(index).set(value.length === this.valueSize ? value : value.subarray(0, this.valueSize));
     return 0;
   }

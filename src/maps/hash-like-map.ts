@@ -54,6 +54,22 @@ export abstract class HashLikeMap<V, Out, In> extends BpfMap<Out, In> {
     return true;
   }
 
+  /**
+   * The kernel's LRU update takes a free node before it looks at the key or the flags, so a full
+   * LRU map evicts even when the key exists or the update is refused. With no free node it
+   * evicts a batch (the per-CPU free target: max_entries / CPUs / 2, between 1 and 128).
+   */
+  protected lruPrepareUpdate(): void {
+    if (!this.lru || this.table.size < this.maxEntries) return;
+    const target = Math.min(128, Math.max(1, Math.floor(this.maxEntries / this.nCpus / 2)));
+    for (let i = 0; i < target; i++) {
+      const oldest = this.table.head;
+      if (oldest === undefined) return;
+      this.table.remove(oldest);
+      this.released(oldest.value);
+    }
+  }
+
   /** A value left the map (deleted, evicted, cleared): its storage may be reused. */
   protected released(_value: V): void {}
 

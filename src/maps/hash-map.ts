@@ -1,7 +1,7 @@
 // BPF_MAP_TYPE_HASH and BPF_MAP_TYPE_LRU_HASH.
 
 import type { MapDef, MapOptions } from './bpf-map.js';
-import { E2BIG, MapType } from './constants.js';
+import { BPF_EXIST, E2BIG, EINVAL, MapType } from './constants.js';
 import { ByteSlab } from './byte-slab.js';
 import { HashLikeMap } from './hash-like-map.js';
 import { updateFlagsError } from './update-flags.js';
@@ -23,9 +23,14 @@ export class HashMap extends HashLikeMap<Uint8Array, Uint8Array, Uint8Array> {
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags: number): number {
+    if (this.lru) {
+      if (!(flags >= 0 && flags <= BPF_EXIST)) return -EINVAL; // LRU maps take no BPF_F_LOCK at all
+      this.lruPrepareUpdate();
+    }
     const id = this.table.idOf(key);
     const entry = this.table.findId(id);
-    const err = updateFlagsError(flags, entry !== undefined, true);
+    // BPF_F_LOCK needs a bpf_spin_lock in the value, which dpsim does not model: EINVAL.
+    const err = updateFlagsError(flags, entry !== undefined, false);
     if (err !== 0) return err;
     const bytes = value.length === this.valueSize ? value : value.subarray(0, this.valueSize);
     if (entry !== undefined) {

@@ -1,7 +1,7 @@
 // BPF_MAP_TYPE_PERCPU_HASH and BPF_MAP_TYPE_LRU_PERCPU_HASH: one value slot per CPU.
 
 import type { MapDef, MapOptions } from './bpf-map.js';
-import { E2BIG, MapType } from './constants.js';
+import { BPF_EXIST, E2BIG, MapType } from './constants.js';
 import { HashLikeMap } from './hash-like-map.js';
 import { percpuValues, type PercpuInput } from './percpu-values.js';
 import { updateFlagsError } from './update-flags.js';
@@ -30,6 +30,8 @@ export class PercpuHashMap extends HashLikeMap<Uint8Array[], Uint8Array[], Percp
 
   /** A program writes the current CPU's slot; a new entry's other slots are zero (as in the kernel). */
   override update(key: Uint8Array, value: Uint8Array, flags: number): number {
+    // The per-CPU LRU update pops a free node (evicting when full) unless the flags say BPF_EXIST.
+    if (this.lru && flags !== BPF_EXIST && flags >= 0 && flags < BPF_EXIST) this.lruPrepareUpdate();
     const id = this.table.idOf(key);
     const entry = this.table.findId(id);
     const err = updateFlagsError(flags, entry !== undefined, false);
@@ -58,6 +60,7 @@ export class PercpuHashMap extends HashLikeMap<Uint8Array[], Uint8Array[], Percp
   /** Userspace writes every CPU's slot. */
   protected writeFromUser(key: Uint8Array, input: PercpuInput, flags: number): number {
     const values = percpuValues(input, this.valueSize, this.nCpus, this.name);
+    if (this.lru && flags >= 0 && flags < BPF_EXIST) this.lruPrepareUpdate();
     const id = this.table.idOf(key);
     let entry = this.table.findId(id);
     const err = updateFlagsError(flags, entry !== undefined, false);

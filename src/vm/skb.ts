@@ -68,13 +68,19 @@ export class SkBuff {
   }
 }
 
-/** Set protocol and pkt_type from the Ethernet header, as eth_type_trans() does. */
-export function ethTypeTrans(skb: SkBuff, devMac: Uint8Array = new Uint8Array(6)): void {
+const ETHER_BROADCAST = new Uint8Array(6).fill(0xff);
+
+/**
+ * Set protocol and pkt_type from the Ethernet header, as eth_type_trans() does on a device
+ * with address `devMac` and broadcast address `devBroadcast`.
+ */
+export function ethTypeTrans(skb: SkBuff, devMac: Uint8Array = new Uint8Array(6), devBroadcast: Uint8Array = ETHER_BROADCAST): void {
   const d = skb.packet.data();
   if (d.length < 14) return;
   const dst = d.subarray(0, 6);
-  if (dst[0]! & 1) skb.pktType = dst.every((b) => b === 0xff) ? PACKET_TYPE.BROADCAST : PACKET_TYPE.MULTICAST;
-  else skb.pktType = dst.every((b, i) => b === devMac[i]) ? PACKET_TYPE.HOST : PACKET_TYPE.OTHERHOST;
+  if (dst.every((b, i) => b === devMac[i])) skb.pktType = PACKET_TYPE.HOST;
+  else if (dst[0]! & 1) skb.pktType = dst.every((b, i) => b === devBroadcast[i]) ? PACKET_TYPE.BROADCAST : PACKET_TYPE.MULTICAST;
+  else skb.pktType = PACKET_TYPE.OTHERHOST;
   const proto = (d[12]! << 8) | d[13]!;
   if (proto >= 0x600) skb.protocol = proto;
   else skb.protocol = d.length >= 16 && d[14] === 0xff && d[15] === 0xff ? 0x0001 /* ETH_P_802_3 */ : 0x0004; /* ETH_P_802_2 */
@@ -132,6 +138,7 @@ export class SkbContext implements CtxAccessor {
       out.lo = 0;
       return;
     }
+    if (off >= SKB.cb && off < SKB.cb + 20) return this.loadCb(off, size, out);
     const field = off & ~3;
     if ((off >= SKB.family && off < SKB.data_meta) || off === SKB.flow_keys || off === SKB.flow_keys + 4 || off >= SKB_CTX_SIZE || off < 0) {
       this.deny(off, size, 'read', 'the field is not readable from a tc program');
@@ -176,6 +183,7 @@ export class SkbContext implements CtxAccessor {
       s.tstamp = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
       return;
     }
+    if (off >= SKB.cb && off < SKB.cb + 20) return this.storeCb(off, size, lo, hi);
     if (!WRITABLE.has(off)) this.deny(off, size, 'write', 'the field is read-only for tc programs');
     if (size !== 4) this.deny(off, size, 'write', 'context fields are written with 4-byte stores');
     const v = lo >>> 0;
@@ -187,6 +195,30 @@ export class SkbContext implements CtxAccessor {
       case SKB.queue_mapping: if (v < 0xffff) s.queueMapping = v; break; // the kernel ignores NO_QUEUE_MAPPING
       default: s.cb[(off - SKB.cb) / 4] = v;
     }
+  }
+
+  /**
+   * cb[] is plain scratch memory: bpf_skb_is_valid_access lets loads and stores of any size
+   * (1, 2, 4, 8) through as long as they are size-aligned and stay inside cb[0..4] (clang
+   * merges `cb[0] = a; cb[1] = b;` into one 8-byte store).
+   */
+  private cbBytes(off: number, size: number, what: string): Uint8Array {
+    if (off % size !== 0 || off + size > SKB.cb + 20) this.deny(off, size, what, 'misaligned or past cb[4]');
+    const cb = this.skb.cb;
+    return new Uint8Array(cb.buffer, cb.byteOffset + off - SKB.cb, size);
+  }
+
+  private loadCb(off: number, size: number, out: RegPair): void {
+    const b = this.cbBytes(off, size, 'read');
+    let lo = 0;
+    for (let i = Math.min(size, 4) - 1; i >= 0; i--) lo = lo * 256 + b[i]!;
+    out.lo = lo | 0;
+    out.hi = size === 8 ? (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) : 0;
+  }
+
+  private storeCb(off: number, size: number, lo: number, hi: number): void {
+    const b = this.cbBytes(off, size, 'write');
+    for (let i = 0; i < size; i++) b[i] = ((i < 4 ? lo : hi) >>> (8 * (i % 4))) & 0xff;
   }
 
   private deny(off: number, size: number, what: string, why: string): never {
@@ -241,11 +273,16 @@ export function applyCtxIn(skb: SkBuff, ctx: Uint8Array): void {
   const wire = v.getUint32(SKB.wire_len, true);
   if (wire !== 0) {
     if (wire < skb.len) throw new CtxInError(`ctx_in wire_len ${wire} is less than the packet length ${skb.len} (EINVAL)`);
+    if (wire > GSO_LEGACY_MAX_SIZE) throw new CtxInError(`ctx_in wire_len ${wire} is over GSO_LEGACY_MAX_SIZE ${GSO_LEGACY_MAX_SIZE} (EINVAL)`);
     skb.wireLen = wire;
   }
   skb.gsoSegs = v.getUint32(SKB.gso_segs, true);
+  if (skb.gsoSegs > GSO_MAX_SEGS) throw new CtxInError(`ctx_in gso_segs ${skb.gsoSegs} is over GSO_MAX_SEGS ${GSO_MAX_SEGS} (EINVAL)`);
   skb.gsoSize = v.getUint32(SKB.gso_size, true);
   skb.hwtstamp = v.getBigUint64(SKB.hwtstamp, true);
 }
+
+const GSO_LEGACY_MAX_SIZE = 65536;
+const GSO_MAX_SEGS = 65535;
 
 export class CtxInError extends Error {}

@@ -5,7 +5,7 @@
 
 import type { LoadedObject, LoadedProgram } from './loaded-object.js';
 import { PacketBuffer } from '../packet/buffer.js';
-import { SkBuff, SkbContext, applyCtxIn, ethTypeTrans, CtxInError, type TunnelKey } from './skb.js';
+import { SkBuff, SkbContext, SKB, applyCtxIn, ethTypeTrans, CtxInError, type TunnelKey } from './skb.js';
 import { XdpBuff, XdpContext, XDP_PACKET_HEADROOM, XDP_CTX_SIZE } from './xdp.js';
 import type { Fault } from './fault.js';
 import type { CapturedEvent, RedirectRecord } from './env.js';
@@ -50,6 +50,7 @@ export class TestRunInputError extends Error {
 
 const ETH_HLEN = 14;
 const SKB_HEADROOM = 64; // NET_SKB_PAD + NET_IP_ALIGN on x86-64
+const LOOPBACK_ADDR = new Uint8Array(6);
 
 export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunInput): TestRunResult {
   const repeat = Math.max(1, input.repeat ?? 1);
@@ -70,11 +71,25 @@ export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunIn
     env.xdpCtx = new XdpContext(xdp, obj.packetRegion, obj.ctxRegion);
   } else {
     if (input.dataIn.length < ETH_HLEN) throw new TestRunInputError(22, `data_in is ${input.dataIn.length} bytes; a tc program needs at least an Ethernet header (14)`);
+    // The kernel's order: the ctx_in device, then the frame, then the other ctx_in fields.
+    const ctxIfindex = input.ctxIn && input.ctxIn.length >= SKB.ifindex + 4 ? new DataView(input.ctxIn.buffer, input.ctxIn.byteOffset).getUint32(SKB.ifindex, true) : 0;
+    if (ctxIfindex > 1 && env.devices !== null && !env.devices.has(ctxIfindex)) {
+      throw new TestRunInputError(19, `ctx_in ifindex ${ctxIfindex}: no such device (ENODEV)`);
+    }
     packet = new PacketBuffer(input.dataIn, SKB_HEADROOM, 64, true);
     const skb = new SkBuff(packet);
-    ethTypeTrans(skb);
+    // The test run's device is loopback: address and broadcast address both all zero (it
+    // never gets ether_setup()), so ff:ff:ff:ff:ff:ff frames are PACKET_MULTICAST.
+    ethTypeTrans(skb, LOOPBACK_ADDR, LOOPBACK_ADDR);
+    // Linux 6.18 (and stable backports) refuses IP frames too short for their base header.
+    const netMin = skb.protocol === 0x0800 ? 20 : skb.protocol === 0x86dd ? 40 : 0;
+    if (input.dataIn.length - ETH_HLEN < netMin) {
+      throw new TestRunInputError(22, `data_in is ${input.dataIn.length} bytes; an IP${netMin === 20 ? 'v4' : 'v6'} frame needs ${ETH_HLEN + netMin} (EINVAL)`);
+    }
     skb.ingress = input.ingress ?? false;
     if (input.tunnelKey) skb.tunnelKey = { ...input.tunnelKey };
+    // wire_len reads qdisc_skb_cb->pkt_len, which only the ctx_in conversion sets.
+    if (!input.ctxIn || input.ctxIn.length === 0) skb.wireLen = 0;
     if (input.ctxIn && input.ctxIn.length > 0) {
       try {
         applyCtxIn(skb, input.ctxIn);

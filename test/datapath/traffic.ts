@@ -1,0 +1,31 @@
+// Frames as the pods and nodes of the test cluster send them.
+
+import { CLUSTER } from './testbed.js';
+import { node, pod, ip4, type PodSpec } from './cluster.js';
+import { frame, type L4 } from './packets.js';
+
+export const C = CLUSTER;
+export const P = (name: string): PodSpec => pod(C, name);
+export const N = (name: string) => node(C, name);
+
+/** A frame a pod sends to its gateway (pod MAC -> router MAC), as its lxc's ingress sees it. */
+export function fromPod(name: string, dst: string, l4: L4, o: { ttl?: number; src?: string } = {}): Uint8Array {
+  const p = P(name);
+  return frame({ srcMac: p.mac, dstMac: N(p.node).routerMac, src: o.src ?? p.ip, dst, l4, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) });
+}
+
+/** A frame for a pod as the stack or a redirect hands it to the pod's lxc (lxc MAC -> pod MAC). */
+export function toPod(name: string, src: string, l4: L4, o: { ttl?: number } = {}): Uint8Array {
+  const p = P(name);
+  return frame({ srcMac: p.lxcMac, dstMac: p.mac, src, dst: p.ip, l4, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) });
+}
+
+/** Run options of a pod's lxc ingress (cil_from_container). */
+export const onLxcOf = (name: string) => ({ ingressIfindex: P(name).ifindex });
+
+/** The skb->mark that carries an identity across a redirect (bpf/lib/identity.h). */
+export function identityMark(identity: number): number {
+  return (((identity & 0xffff) << 16) | 0x0f00 | ((identity >>> 16) & 0xff)) >>> 0;
+}
+
+export { ip4 };
