@@ -34,7 +34,7 @@ export function csumHelpers(obj: LoadedObject, t: HelperTable): void {
   /** The checksum field at `offset` as a little-endian u16 view, or undefined when out of the packet. */
   const field = (offset: number) => {
     const skb = skbOf('checksum helper');
-    if (offset > 0xffff || offset + 2 > skb.len) return undefined;
+    if (offset > 0xffff || offset & 1 || offset + 2 > skb.len) return undefined; // the kernel refuses odd offsets too
     return { data: skb.packet.data(), at: offset, skb };
   };
   const get = (f: { data: Uint8Array; at: number }) => f.data[f.at]! | (f.data[f.at + 1]! << 8);

@@ -17,7 +17,11 @@ function macBytes(s: string): number[] {
   return s.split(':').map((x) => parseInt(x, 16));
 }
 
+const KNOWN_FLAGS = 0x3f; // DIRECT, OUTPUT, SKIP_NEIGH, TBID, SRC, MARK
+const EINVAL = 22;
+
 export function fibLookup(fib: FibTable | null, p: Uint8Array, flags: number): number {
+  if (flags & ~KNOWN_FLAGS) return -EINVAL;
   const family = p[0]!;
   if (family === AF_INET6) return FIB_RET.NOT_FWDED; // IPv6 routing: not modelled yet
   if (family !== AF_INET) return -EAFNOSUPPORT;
@@ -43,11 +47,16 @@ export function fibLookup(fib: FibTable | null, p: Uint8Array, flags: number): n
   const nexthop = best.gateway ? ipToU32(best.gateway) : dst;
   if (best.gateway) view.setUint32(32, nexthop, false);
   view.setUint32(8, best.ifindex, true);
-  if (dev) p.set(macBytes(dev.mac), 52);
-  if (flags & F_SKIP_NEIGH) return FIB_RET.SUCCESS;
-  const nhText = [nexthop >>> 24, (nexthop >>> 16) & 0xff, (nexthop >>> 8) & 0xff, nexthop & 0xff].join('.');
-  const neigh = fib.neighbours[nhText];
-  if (!neigh) return FIB_RET.NO_NEIGH;
-  p.set(macBytes(neigh), 58);
+  if (!(flags & F_SKIP_NEIGH)) {
+    const nhText = [nexthop >>> 24, (nexthop >>> 16) & 0xff, (nexthop >>> 8) & 0xff, nexthop & 0xff].join('.');
+    const neigh = fib.neighbours[nhText];
+    if (!neigh) return FIB_RET.NO_NEIGH;
+    // Only a valid neighbour fills the MACs: dmac from it, smac from the egress device.
+    p.set(macBytes(neigh), 58);
+    if (dev) p.set(macBytes(dev.mac), 52);
+  }
+  // bpf_fib_set_fwd_params: VLAN fields cleared, the MTU reported.
+  view.setUint32(48, 0, true);
+  view.setUint16(6, mtu, true);
   return FIB_RET.SUCCESS;
 }

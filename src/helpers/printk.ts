@@ -1,5 +1,6 @@
-// bpf_trace_printk's format: the kernel's subset of printf (%d %i %u %x %X %ld %lu %lx %lld
-// %llu %llx %c %s %p %pI4 %pi4 %%), at most three arguments; anything else is -EINVAL.
+// bpf_trace_printk's format: the kernel's subset of printf (flags 0 + - and space, a width,
+// the l/ll modifiers; %d %i %u %x %X %c %s %p %pI4 %pi4 %%), at most three arguments; anything
+// else (%#x, %hd, precision) is -EINVAL, as bpf_bprintf_prepare decides.
 
 import { pairToBigInt } from '../vm/alu64.js';
 
@@ -18,18 +19,24 @@ export function formatPrintk(fmtBytes: Uint8Array, args: { lo: number; hi: numbe
     const ch = fmt[i]!;
     if (ch !== '%') { out += ch; continue; }
     if (fmt[i + 1] === '%') { out += '%'; i++; continue; }
-    const m = /^([-0+ #]*)(\d*)(ll|l|h|hh|z)?([diuxXcsp])(I4|i4|K|ks|us)?/.exec(fmt.slice(i + 1));
+    const m = /^([-0+ ]*)(\d*)(ll|l)?([diuxXcsp])(I4|i4|K|ks|us)?/.exec(fmt.slice(i + 1));
     if (!m || argi >= 3) return -EINVAL;
     const [spec, flags = '', width = '', len = '', conv = '', ext = ''] = m;
     const a = args[argi++]!;
     let text: string;
+    let sign = '';
     const v64 = len.startsWith('l') || conv === 'p';
     switch (conv) {
-      case 'd': case 'i': text = (v64 ? pairToBigInt(a.lo, a.hi, true) : BigInt(a.lo | 0)).toString(); break;
+      case 'd': case 'i': {
+        const v = v64 ? pairToBigInt(a.lo, a.hi, true) : BigInt(a.lo | 0);
+        sign = v < 0n ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+        text = (v < 0n ? -v : v).toString();
+        break;
+      }
       case 'u': text = (v64 ? pairToBigInt(a.lo, a.hi) : BigInt(a.lo >>> 0)).toString(); break;
       case 'x': case 'X': {
         const s = (v64 ? pairToBigInt(a.lo, a.hi) : BigInt(a.lo >>> 0)).toString(16);
-        text = (flags.includes('#') ? '0x' : '') + (conv === 'X' ? s.toUpperCase() : s);
+        text = conv === 'X' ? s.toUpperCase() : s;
         break;
       }
       case 'c': text = String.fromCharCode(a.lo & 0xff); break;
@@ -49,8 +56,12 @@ export function formatPrintk(fmtBytes: Uint8Array, args: { lo: number; hi: numbe
         }
       }
     }
+    // printf padding: left-justify with '-', zeros go between the sign and the digits.
     const w = Number(width || 0);
-    if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+    const zero = flags.includes('0') && !flags.includes('-') && conv !== 's' && conv !== 'c';
+    if (zero) text = sign + text.padStart(Math.max(0, w - sign.length), '0');
+    else text = sign + text;
+    if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : text.padStart(w);
     out += text;
     i += spec.length;
   }

@@ -125,6 +125,7 @@ export function skbHelpers(obj: LoadedObject, t: HelperTable): void {
     }
     const lenCur = skb.len - MAC_LEN;
     if (shrink ? abs >= lenCur || lenCur - abs < lenMin : skb.len + abs > BPF_SKB_MAX_LEN) return -ENOTSUPP;
+    if (shrink && flagsLo & ~(ADJ_ROOM.FIXED_GSO | ADJ_ROOM.DECAP_L3_IPV4 | ADJ_ROOM.DECAP_L3_IPV6 | ADJ_ROOM.NO_CSUM_RESET)) return -EINVAL;
     if (!shrink) {
       const encap = flagsLo & (ADJ_ROOM.ENCAP_L3_IPV4 | ADJ_ROOM.ENCAP_L3_IPV6);
       if (encap) {

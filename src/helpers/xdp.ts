@@ -35,8 +35,7 @@ export function xdpHelpers(obj: LoadedObject, t: HelperTable): void {
     const delta = s32(vm, 2);
     const end = p.tail + delta;
     if (end > XDP_FRAME_SIZE || end < p.head + ETH_HLEN) return -EINVAL;
-    if (end > p.buf.length) p.reserve(0, end - p.tail);
-    if (delta > 0) p.buf.fill(0, p.tail, end);
+    if (delta > 0) p.buf.fill(0, p.tail, end); // the frame's buffer spans XDP_FRAME_SIZE
     p.tail = end;
     env.packetChanged();
     return 0;
@@ -47,7 +46,7 @@ export function xdpHelpers(obj: LoadedObject, t: HelperTable): void {
     const meta = p.meta + s32(vm, 2);
     if (meta < XDP_FRAME_HDR || meta > p.head) return -EINVAL;
     const metalen = p.head - meta;
-    if (metalen & 3 || metalen > 32) return -EACCES;
+    if (metalen & 3 || metalen > 255) return -EACCES; // skb_shared_info.meta_len is a u8 since 6.x
     p.meta = meta;
     env.packetChanged();
     return 0;

@@ -44,7 +44,7 @@ export class PacketBuffer {
     const needTail = Math.max(0, tailroom - (this.buf.length - this.tail));
     if (needHead === 0 && needTail === 0) return;
     const grown = new Uint8Array(this.buf.length + needHead + needTail + 64);
-    const shift = needHead + 32;
+    const shift = needHead > 0 ? needHead + 32 : 0;
     grown.set(this.buf, shift);
     this.buf = grown;
     this.head += shift;

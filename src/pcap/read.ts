@@ -11,6 +11,7 @@ import type { CaptureFormat, PcapInterface, PcapPacket, PcapSection } from './ty
  */
 export class CaptureReader implements AsyncIterable<PcapPacket> {
   private readonly decoder = new CaptureDecoder();
+  private started = false;
 
   constructor(private readonly source: CaptureSource) {}
 
@@ -26,7 +27,10 @@ export class CaptureReader implements AsyncIterable<PcapPacket> {
     return this.decoder.sections;
   }
 
+  /** Reads the source once: a second iteration throws. */
   async *[Symbol.asyncIterator](): AsyncGenerator<PcapPacket, void, undefined> {
+    if (this.started) throw new Error('a CaptureReader reads its source once; create another to read it again');
+    this.started = true;
     const decoder = this.decoder;
     for await (const chunk of chunksOf(this.source)) {
       decoder.push(chunk);

@@ -3,7 +3,7 @@
 // fields, faults, atomics, calls) leave the loop for methods below; nothing on the common
 // path allocates or uses BigInt.
 
-import { AddressSpace, Region, RegionKind, RegPair, HI_BASE, LO_BASE, addrHex, REGION_KIND_NAMES } from './memory.js';
+import { AddressSpace, Region, RegionKind, RegPair, LO_BASE, addrHex, REGION_KIND_NAMES } from './memory.js';
 import { Fault, FaultKind, FaultSignal } from './fault.js';
 import { DecodedProgram } from './program.js';
 import { disassemble } from '../isa/disasm.js';
@@ -238,14 +238,14 @@ export class Vm {
             pc++; break;
           }
           // ---- jumps (64-bit compares) ----
-          case 0x05: pc += (w >> 16) + 1; if (count > budget) this.overBudget(count); break;
-          case 0x06: pc += IMM[pc]! + 1; if (count > budget) this.overBudget(count); break; // gotol
-          case 0x15: { const d = ((w >> 8) & 15); pc += L[d] === IMM[pc] && H[d] === IMMHI[pc] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break; }
-          case 0x1d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); pc += L[d] === L[r] && H[d] === H[r] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break; }
-          case 0x55: { const d = ((w >> 8) & 15); pc += L[d] !== IMM[pc] || H[d] !== IMMHI[pc] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break; }
-          case 0x5d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); pc += L[d] !== L[r] || H[d] !== H[r] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break; }
-          case 0x45: { const d = ((w >> 8) & 15); pc += (L[d]! & IMM[pc]!) !== 0 || (H[d]! & IMMHI[pc]!) !== 0 ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break; }
-          case 0x4d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); pc += (L[d]! & L[r]!) !== 0 || (H[d]! & H[r]!) !== 0 ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break; }
+          case 0x05: if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; break;
+          case 0x06: if (count > budget) this.overBudget(count); pc += IMM[pc]! + 1; break; // gotol
+          case 0x15: { const d = ((w >> 8) & 15); if (count > budget) this.overBudget(count); pc += L[d] === IMM[pc] && H[d] === IMMHI[pc] ? (w >> 16) + 1 : 1; break; }
+          case 0x1d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (count > budget) this.overBudget(count); pc += L[d] === L[r] && H[d] === H[r] ? (w >> 16) + 1 : 1; break; }
+          case 0x55: { const d = ((w >> 8) & 15); if (count > budget) this.overBudget(count); pc += L[d] !== IMM[pc] || H[d] !== IMMHI[pc] ? (w >> 16) + 1 : 1; break; }
+          case 0x5d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (count > budget) this.overBudget(count); pc += L[d] !== L[r] || H[d] !== H[r] ? (w >> 16) + 1 : 1; break; }
+          case 0x45: { const d = ((w >> 8) & 15); if (count > budget) this.overBudget(count); pc += (L[d]! & IMM[pc]!) !== 0 || (H[d]! & IMMHI[pc]!) !== 0 ? (w >> 16) + 1 : 1; break; }
+          case 0x4d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (count > budget) this.overBudget(count); pc += (L[d]! & L[r]!) !== 0 || (H[d]! & H[r]!) !== 0 ? (w >> 16) + 1 : 1; break; }
           case 0x25: case 0x2d: case 0x35: case 0x3d: case 0xa5: case 0xad: case 0xb5: case 0xbd:
           case 0x65: case 0x6d: case 0x75: case 0x7d: case 0xc5: case 0xcd: case 0xd5: case 0xdd: {
             const d = ((w >> 8) & 15);
@@ -257,25 +257,25 @@ export class Vm {
             const c = ah !== bh
               ? (signed ? (ah < bh ? -1 : 1) : ((ah >>> 0) < (bh >>> 0) ? -1 : 1))
               : ((L[d]! >>> 0) === (bl >>> 0) ? 0 : (L[d]! >>> 0) < (bl >>> 0) ? -1 : 1);
-            pc += cmpTaken(op & 0xf0, c) ? (w >> 16) + 1 : 1;
             if (count > budget) this.overBudget(count);
+            pc += cmpTaken(op & 0xf0, c) ? (w >> 16) + 1 : 1;
             break;
           }
           // ---- jumps (32-bit compares) ----
-          case 0x16: pc += L[((w >> 8) & 15)] === IMM[pc] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break;
-          case 0x1e: pc += L[((w >> 8) & 15)] === L[((w >> 12) & 15)] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break;
-          case 0x56: pc += L[((w >> 8) & 15)] !== IMM[pc] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break;
-          case 0x5e: pc += L[((w >> 8) & 15)] !== L[((w >> 12) & 15)] ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break;
-          case 0x46: pc += (L[((w >> 8) & 15)]! & IMM[pc]!) !== 0 ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break;
-          case 0x4e: pc += (L[((w >> 8) & 15)]! & L[((w >> 12) & 15)]!) !== 0 ? (w >> 16) + 1 : 1; if (count > budget) this.overBudget(count); break;
+          case 0x16: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] === IMM[pc] ? (w >> 16) + 1 : 1; break;
+          case 0x1e: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] === L[((w >> 12) & 15)] ? (w >> 16) + 1 : 1; break;
+          case 0x56: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] !== IMM[pc] ? (w >> 16) + 1 : 1; break;
+          case 0x5e: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] !== L[((w >> 12) & 15)] ? (w >> 16) + 1 : 1; break;
+          case 0x46: if (count > budget) this.overBudget(count); pc += (L[((w >> 8) & 15)]! & IMM[pc]!) !== 0 ? (w >> 16) + 1 : 1; break;
+          case 0x4e: if (count > budget) this.overBudget(count); pc += (L[((w >> 8) & 15)]! & L[((w >> 12) & 15)]!) !== 0 ? (w >> 16) + 1 : 1; break;
           case 0x26: case 0x2e: case 0x36: case 0x3e: case 0xa6: case 0xae: case 0xb6: case 0xbe:
           case 0x66: case 0x6e: case 0x76: case 0x7e: case 0xc6: case 0xce: case 0xd6: case 0xde: {
             const b = op & 0x08 ? L[((w >> 12) & 15)]! : IMM[pc]!;
             const a = L[((w >> 8) & 15)]!;
             const signed = op >= 0x60 && op < 0x80 || op >= 0xc0;
             const c = signed ? (a === b ? 0 : a < b ? -1 : 1) : ((a >>> 0) === (b >>> 0) ? 0 : (a >>> 0) < (b >>> 0) ? -1 : 1);
-            pc += cmpTaken(op & 0xf0, c) ? (w >> 16) + 1 : 1;
             if (count > budget) this.overBudget(count);
+            pc += cmpTaken(op & 0xf0, c) ? (w >> 16) + 1 : 1;
             break;
           }
           // ---- loads: a one-entry region cache (rHi/rLo/rEnd/rView) skips the region table ----
@@ -480,8 +480,8 @@ export class Vm {
               depth++;
               this.depth = depth;
               this.setFrame(depth);
-              pc += IMM[pc]! + 1;
               if (count > budget) this.overBudget(count);
+              pc += IMM[pc]! + 1;
               break;
             }
             this.insnCount = count;

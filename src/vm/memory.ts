@@ -2,10 +2,14 @@
 // select the region and whose low 32 bits are LO_BASE + offset. Keeping every region away from
 // 0 and from 2^32 means pointer arithmetic never carries between the halves for any access
 // that could be valid, so a register's two Int32 halves are enough to check every access.
+// Region ids are spaced HI_STRIDE apart in the high word, so a pointer moved by a multiple of
+// 2^32 lands between regions (a fault) rather than in a neighbouring one.
 
 import { FaultSignal } from './fault.js';
 
-export const HI_BASE = 0x7f000000; // high word of region 0
+export const HI_BASE = 0x10000000; // high word of region 0
+export const HI_SHIFT = 8; // region ids are 2^8 apart in the high word
+const HI_LOW_MASK = (1 << HI_SHIFT) - 1;
 export const LO_BASE = 0x40000000; // low word of offset 0 in every region
 
 export const enum RegionKind {
@@ -81,7 +85,7 @@ export class Region {
     return this.hi - LO_BASE;
   }
   get addrHi(): number {
-    return (HI_BASE + this.id) | 0;
+    return (HI_BASE + (this.id << HI_SHIFT)) | 0;
   }
   /** Low word of the address of `offset` in this region. */
   addrLo(offset: number): number {
@@ -130,9 +134,10 @@ export class AddressSpace {
   }
 
   /** The region an address (two halves) points into, or undefined for a scalar. */
-  regionOf(lo: number, hi: number): Region | undefined {
-    void lo;
-    const id = (hi - HI_BASE) >>> 0;
+  regionOf(_lo: number, hi: number): Region | undefined {
+    const rel = (hi - HI_BASE) >>> 0;
+    if ((rel & HI_LOW_MASK) !== 0) return undefined;
+    const id = rel >>> HI_SHIFT;
     return id < this.regions.length && id !== 0 ? this.regions[id] : undefined;
   }
 

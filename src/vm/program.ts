@@ -125,11 +125,20 @@ export function predecode(insns: readonly Insn[], opts: PredecodeOptions = {}): 
         const valid = i.imm === ATOMIC.XCHG || i.imm === ATOMIC.CMPXCHG ||
           base === ATOMIC.ADD || base === ATOMIC.OR || base === ATOMIC.AND || base === ATOMIC.XOR;
         if (!valid) fail(pc, `invalid atomic operation 0x${(i.imm >>> 0).toString(16)}`);
+        // fetch forms and xchg write the old value back into src (cmpxchg writes r0)
+        if (i.src === 10 && i.imm !== ATOMIC.CMPXCHG && (i.imm & ATOMIC.FETCH)) fail(pc, 'frame pointer is read only');
         break;
       }
       default:
         break;
     }
+  }
+  {
+    // The kernel refuses a program whose last slot is not exit or ja, even if unreachable.
+    const last = insns[n - 1]!;
+    const isLddwHi = n >= 2 && OPCODES[insns[n - 2]!.opcode]?.kind === 'lddw';
+    const ok = !isLddwHi && (last.opcode === (CLS.JMP | JMP.EXIT) || last.opcode === (CLS.JMP | JMP.JA) || last.opcode === (CLS.JMP32 | JMP.JA));
+    if (!ok) fail(n - 1, 'last insn is not an exit or jmp');
   }
   return p;
 }

@@ -18,15 +18,23 @@ export const SKB = {
 
 export const PACKET_TYPE = { HOST: 0, BROADCAST: 1, MULTICAST: 2, OTHERHOST: 3 } as const;
 
-/** Tunnel metadata carried with a packet (collect-metadata devices, bpf_skb_{set,get}_tunnel_key). */
+/**
+ * Tunnel metadata carried with a packet (a metadata dst, as collect-metadata devices such as
+ * VXLAN in external mode use), in the kernel's own terms: the OUTER header's source and
+ * destination. bpf_skb_set_tunnel_key stores remote → dst and local → src (for transmit);
+ * bpf_skb_get_tunnel_key reports src as remote and dst as local (for receive).
+ */
 export interface TunnelKey {
   tunnelId: number;
-  remoteIpv4: number; // host byte order, as struct bpf_tunnel_key carries it
-  remoteIpv6?: Uint8Array;
-  localIpv4?: number;
+  /** Outer IPv4 source/destination, host byte order. */
+  srcIpv4: number;
+  dstIpv4: number;
+  srcIpv6?: Uint8Array;
+  dstIpv6?: Uint8Array;
   tos: number;
   ttl: number;
   label: number;
+  /** The kernel's TUNNEL_* flags (TUNNEL_CSUM 0x1, TUNNEL_KEY 0x4, TUNNEL_SEQ 0x8, TUNNEL_DONT_FRAGMENT 0x100, TUNNEL_NOCACHE 0x2000). */
   flags: number;
 }
 

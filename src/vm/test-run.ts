@@ -6,7 +6,7 @@
 import type { LoadedObject, LoadedProgram } from './loaded-object.js';
 import { PacketBuffer } from '../packet/buffer.js';
 import { SkBuff, SkbContext, SKB, applyCtxIn, ethTypeTrans, CtxInError, type TunnelKey } from './skb.js';
-import { XdpBuff, XdpContext, XDP_PACKET_HEADROOM, XDP_CTX_SIZE } from './xdp.js';
+import { XdpBuff, XdpContext, XDP_PACKET_HEADROOM, XDP_CTX_SIZE, XDP_FRAME_SIZE } from './xdp.js';
 import type { Fault } from './fault.js';
 import type { CapturedEvent, RedirectRecord } from './env.js';
 import { pairToBigInt } from './alu64.js';
@@ -64,7 +64,8 @@ export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunIn
 
   if (prog.type === 'xdp') {
     if (input.dataIn.length < ETH_HLEN) throw new TestRunInputError(22, `data_in is ${input.dataIn.length} bytes; XDP needs at least an Ethernet header (14)`);
-    packet = new PacketBuffer(input.dataIn, XDP_PACKET_HEADROOM, 64, false);
+    // One frame: 256 bytes of headroom, the packet, and tailroom up to the frame's end.
+    packet = new PacketBuffer(input.dataIn, XDP_PACKET_HEADROOM, Math.max(64, XDP_FRAME_SIZE - XDP_PACKET_HEADROOM - input.dataIn.length), false);
     const xdp = new XdpBuff(packet);
     if (input.ctxIn && input.ctxIn.length > 0) applyXdpCtxIn(xdp, input.ctxIn);
     env.xdp = xdp;
@@ -122,7 +123,8 @@ export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunIn
   return {
     retval: r0lo >>> 0,
     r0: pairToBigInt(r0lo, r0hi),
-    dataOut: packet.copy(),
+    // XDP's data_out starts at data_meta: metadata comes out in front of the packet.
+    dataOut: env.xdp ? packet.buf.slice(Math.min(packet.meta, packet.head), packet.tail) : packet.copy(),
     ...(ctxOut ? { ctxOut: ctxOut() } : {}),
     durationNs,
     insnCount,

@@ -6,9 +6,8 @@ import { describe, expect } from 'vitest';
 import { vmScenario, expectDrop, expectRedirect, events, TC_ACT, type Testbed } from './testbed.js';
 import { DROP, REASON, TRACE } from './events.js';
 import { checksumsOk, frame, parse, patchIpv4 } from './packets.js';
-import { C, P, N, fromPod, onLxcOf, ip4 } from './traffic.js';
+import { C, P, N, fromPod, onLxcOf, ip4, receivedKey } from './traffic.js';
 import type { RunOut } from './sides.js';
-import type { TunnelKey } from '../../src/vm/index.js';
 import { backendSlot, flowHash4 } from './hash.js';
 
 const client = P('client');
@@ -20,9 +19,8 @@ const web2 = P('web2');
 async function viaTunnel(tb: Testbed, from: string, to: string, sent: RunOut): Promise<RunOut> {
   expect(sent.retval).toBe(TC_ACT.REDIRECT);
   expect(sent.redirect).toMatchObject({ helper: 'redirect', ifindex: N(from).vxlanIfindex });
-  expect(sent.tunnelKey?.remoteIpv4).toBe(ip4(N(to).ip));
-  const key: TunnelKey = { tunnelId: sent.tunnelKey!.tunnelId, remoteIpv4: ip4(N(from).ip), tos: 0, ttl: 64, label: 0, flags: 0 };
-  return (await tb.overlay(to)).run('cil_from_overlay', sent.dataOut, { tunnelKey: key });
+  expect(sent.tunnelKey?.dstIpv4).toBe(ip4(N(to).ip));
+  return (await tb.overlay(to)).run('cil_from_overlay', sent.dataOut, { tunnelKey: receivedKey(sent.tunnelKey!.tunnelId, from, to) });
 }
 
 /** Into the pod's lxc (egress) where a redirect with the identity mark lands. */
@@ -109,9 +107,9 @@ describe('end to end (VM)', () => {
     const ping = frame({ srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', src: n1.ip, dst: db.ip, l4: { proto: 'ICMP' } });
     const sent = await (await tb.overlay('node1')).run('cil_to_overlay', ping);
     expect(sent.retval).toBe(TC_ACT.OK);
-    expect(sent.tunnelKey).toMatchObject({ tunnelId: 1, remoteIpv4: ip4(N('node2').ip) });
+    expect(sent.tunnelKey).toMatchObject({ tunnelId: 1, dstIpv4: ip4(N('node2').ip) });
     const arrived = await (await tb.overlay('node2')).run('cil_from_overlay', sent.dataOut, {
-      tunnelKey: { tunnelId: sent.tunnelKey!.tunnelId, remoteIpv4: ip4(n1.ip), tos: 0, ttl: 64, label: 0, flags: 0 },
+      tunnelKey: receivedKey(sent.tunnelKey!.tunnelId, 'node1', 'node2'),
     });
     const r = await intoLxc(tb, 'node2', arrived, 'db');
     expect(expectDrop(r, DROP.POLICY)).toMatchObject({ srcLabel: 1, dstLabel: db.identity }); // db allows only client

@@ -4,7 +4,7 @@ import { describe, expect } from 'vitest';
 import { scenario, expectDrop, expectRedirect, events, ctEntries, mapJson, metrics, TC_ACT } from './testbed.js';
 import { DROP, REASON, TRACE } from './events.js';
 import { arpRequest, checksumsOk, parse } from './packets.js';
-import { C, P, N, fromPod, toPod, onLxcOf, identityMark, ip4 } from './traffic.js';
+import { C, P, N, fromPod, toPod, onLxcOf, identityMark, ip4, TUNNEL_FLAG } from './traffic.js';
 import { IDENTITY, POLICY_PREFIX, policyEntries } from './cluster.js';
 import { entryBytes } from './cluster.js';
 
@@ -145,6 +145,22 @@ describe('bpf_lxc: same-node pod to pod', () => {
   });
 });
 
+describe('bpf_lxc: tail calls', () => {
+  scenario('an empty tail call slot is DROP_MISSED_TAIL_CALL, not a silent pass', async (tb) => {
+    const lxc = await tb.lxc('node1');
+    const slot = (i: number) => new Uint8Array([i, 0, 0, 0]);
+    await lxc.delete('cilium_calls', slot(2)); // CILIUM_CALL_IPV4_TO_ENDPOINT
+    const local = await lxc.run('cil_from_container', fromPod('client', web.ip, tcp(40000, 80)), onLxcOf('client'));
+    expect(expectDrop(local, DROP.MISSED_TAIL_CALL)).toMatchObject({ file: 'bpf_lxc.c', srcLabel: client.identity, dstLabel: web.identity, dstId: web.endpointId });
+    // Routing into the tunnel does not need that stage.
+    expect((await lxc.run('cil_from_container', fromPod('client', db.ip, tcp(40001, 5432)), onLxcOf('client'))).retval).toBe(TC_ACT.REDIRECT);
+    await lxc.delete('cilium_calls', slot(1)); // CILIUM_CALL_IPV4_FROM_LXC_CONT
+    const any = await lxc.run('cil_from_container', fromPod('client', db.ip, tcp(40002, 5432)), onLxcOf('client'));
+    expect(events(any).map((e) => e.kind)).toEqual(['trace', 'drop']);
+    expectDrop(any, DROP.MISSED_TAIL_CALL);
+  });
+});
+
 describe('bpf_lxc: leaving the node', () => {
   scenario('a pod on another node: tunnel key (node IP, VNI = source identity) and redirect to the VXLAN device', async (tb) => {
     const lxc = await tb.lxc('node1');
@@ -153,7 +169,8 @@ describe('bpf_lxc: leaving the node', () => {
     expectRedirect(r, 'redirect', N('node1').vxlanIfindex);
     expect(r.dataOut).toEqual(input); // the inner frame travels as the pod sent it
     if (r.tunnelKey !== undefined) {
-      expect(r.tunnelKey).toMatchObject({ tunnelId: client.identity, remoteIpv4: ip4(N('node2').ip), ttl: 64, tos: 0 });
+      expect(r.tunnelKey).toMatchObject({ tunnelId: client.identity, dstIpv4: ip4(N('node2').ip), ttl: 64, tos: 0 });
+      expect(r.tunnelKey!.flags & TUNNEL_FLAG.CSUM).toBe(0); // BPF_F_ZERO_CSUM_TX
     }
     expect(events(r)[1]).toMatchObject({ obsPoint: TRACE.TO_OVERLAY, srcLabel: client.identity, dstLabel: db.identity, dstId: 0, ifindex: N('node1').vxlanIfindex, reason: REASON.POLICY });
     expect((await ctEntries(lxc)).map((e) => e.key)).toEqual([ct(client.ip, db.ip, 41000, 5432, 6, CT_EGRESS)]);

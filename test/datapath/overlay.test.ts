@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import { scenario, vmScenario, expectDrop, expectRedirect, events, TC_ACT } from './testbed.js';
 import { DROP, TRACE } from './events.js';
 import { checksumsOk, frame, parse } from './packets.js';
-import { P, N, fromPod, identityMark, ip4 } from './traffic.js';
+import { P, N, fromPod, identityMark, ip4, receivedKey, TUNNEL_FLAG } from './traffic.js';
 import { IDENTITY } from './cluster.js';
 import type { TunnelKey } from '../../src/vm/index.js';
 
@@ -17,7 +17,7 @@ const n1 = N('node1');
 const n2 = N('node2');
 
 /** What node2's VXLAN device hands up for a packet from node1 with this VNI. */
-const key = (vni: number, from = n1.ip): TunnelKey => ({ tunnelId: vni, remoteIpv4: ip4(from), tos: 0, ttl: 64, label: 0, flags: 0 });
+const key = (vni: number): TunnelKey => receivedKey(vni, 'node1', 'node2');
 /** The inner frame as node1's pod sent it (pod MAC -> node1's router MAC). */
 const inner = (src: string, dst: string, l4: Parameters<typeof frame>[0]['l4']) => frame({ srcMac: client.mac, dstMac: n1.routerMac, src, dst, l4 });
 
@@ -71,7 +71,7 @@ describe('cil_to_overlay', () => {
     const r = await ovl.run('cil_to_overlay', ping);
     expect(r.retval).toBe(TC_ACT.OK);
     expect(r.dataOut).toEqual(ping);
-    if (r.tunnelKey !== undefined) expect(r.tunnelKey).toMatchObject({ tunnelId: IDENTITY.host, remoteIpv4: ip4(n2.ip), ttl: 64 });
+    if (r.tunnelKey !== undefined) expect(r.tunnelKey).toMatchObject({ tunnelId: IDENTITY.host, dstIpv4: ip4(n2.ip), ttl: 64 });
     expect(events(r)).toMatchObject([{ kind: 'trace', obsPoint: TRACE.TO_OVERLAY, srcLabel: IDENTITY.host, dstLabel: db.identity, ifindex: n1.vxlanIfindex }]);
     // A local pod's address keeps its identity.
     const fromPodR = await ovl.run('cil_to_overlay', fromPod('client', db.ip, { proto: 'UDP', sport: 9, dport: 9 }));
@@ -87,7 +87,7 @@ describe('cil_to_overlay', () => {
   vmScenario('what bpf_lxc encapsulated already has its key: passed on untouched and untraced', async (tb) => {
     const ovl = await tb.overlay('node1');
     const pkt = fromPod('client', db.ip, { proto: 'TCP', sport: 1, dport: 5432 });
-    const r = await ovl.run('cil_to_overlay', pkt, { tunnelKey: { tunnelId: client.identity, remoteIpv4: ip4(n2.ip), tos: 0, ttl: 64, label: 0, flags: 0 } });
+    const r = await ovl.run('cil_to_overlay', pkt, { tunnelKey: { tunnelId: client.identity, srcIpv4: 0, dstIpv4: ip4(n2.ip), tos: 0, ttl: 64, label: 0, flags: TUNNEL_FLAG.KEY } });
     expect(r.retval).toBe(TC_ACT.OK);
     expect(r.events).toEqual([]);
     expect(r.tunnelKey).toMatchObject({ tunnelId: client.identity });

@@ -62,7 +62,7 @@ describe('ClusterIP services', () => {
     expectRedirect(r, 'redirect', N('node1').vxlanIfindex);
     expect(parse(r.dataOut)).toMatchObject({ src: client.ip, dst: web2.ip, dport: 8080, ttl: 64, dstMac: N('node1').routerMac });
     expect(checksumsOk(r.dataOut)).toEqual({ l3: true, l4: true });
-    if (r.tunnelKey !== undefined) expect(r.tunnelKey).toMatchObject({ tunnelId: client.identity, remoteIpv4: ip4(N('node2').ip) });
+    if (r.tunnelKey !== undefined) expect(r.tunnelKey).toMatchObject({ tunnelId: client.identity, dstIpv4: ip4(N('node2').ip) });
     expect(events(r)[1]).toMatchObject({ obsPoint: TRACE.TO_OVERLAY, dstLabel: web2.identity, origIp: svc.vip });
 
     // The reply comes back through the overlay: to-container with web2's identity in the mark.

@@ -3,6 +3,7 @@
 import { CLUSTER } from './testbed.js';
 import { node, pod, ip4, type PodSpec } from './cluster.js';
 import { frame, type L4 } from './packets.js';
+import type { TunnelKey } from '../../src/vm/index.js';
 
 export const C = CLUSTER;
 export const P = (name: string): PodSpec => pod(C, name);
@@ -27,5 +28,13 @@ export const onLxcOf = (name: string) => ({ ingressIfindex: P(name).ifindex });
 export function identityMark(identity: number): number {
   return (((identity & 0xffff) << 16) | 0x0f00 | ((identity >>> 16) & 0xff)) >>> 0;
 }
+
+/** Tunnel metadata as the receiving node's VXLAN device reports it (outer source = the sender). */
+export function receivedKey(vni: number, fromNode: string, toNode: string): TunnelKey {
+  return { tunnelId: vni, srcIpv4: ip4(N(fromNode).ip), dstIpv4: ip4(N(toNode).ip), tos: 0, ttl: 64, label: 0, flags: TUNNEL_FLAG.KEY };
+}
+
+/** The kernel's TUNNEL_* flags in a tunnel key (TUNNEL_CSUM: outer UDP checksum). */
+export const TUNNEL_FLAG = { CSUM: 0x1, KEY: 0x4 } as const;
 
 export { ip4 };

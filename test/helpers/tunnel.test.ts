@@ -59,7 +59,7 @@ describe.skipIf(!haveClang)('tunnel key helpers', () => {
   });
 
   it('get reads the metadata a collect-metadata device attached (RX: remote is the outer source)', () => {
-    const md: TunnelKey = { tunnelId: 0x12345, remoteIpv4: 0x0a000001, localIpv4: 0x0a000002, tos: 4, ttl: 63, label: 0, flags: 0 };
+    const md: TunnelKey = { tunnelId: 0x12345, srcIpv4: 0x0a000001, dstIpv4: 0x0a000002, tos: 4, ttl: 63, label: 0, flags: 0 };
     const { r, key } = go('get_key', {}, md);
     expect(r).toBe(0);
     const v = new DataView(key.buffer, key.byteOffset, 44);

@@ -14,7 +14,7 @@ describe('ARRAY', () => {
     { name: 'ANY', index: 1, flags: BPF_ANY, want: 0 },
     { name: 'EXIST (always exists)', index: 1, flags: BPF_EXIST, want: 0 },
     { name: 'NOEXIST (always exists)', index: 1, flags: BPF_NOEXIST, want: -EEXIST },
-    { name: 'F_LOCK ignored', index: 1, flags: BPF_F_LOCK, want: 0 },
+    { name: 'F_LOCK without a bpf_spin_lock in the value is -EINVAL', index: 1, flags: BPF_F_LOCK, want: -EINVAL },
     { name: 'index == max_entries', index: 4, flags: BPF_ANY, want: -E2BIG },
     { name: 'huge index', index: 0xffffffff, flags: BPF_ANY, want: -E2BIG },
     { name: 'bad flags', index: 1, flags: 3, want: -EINVAL },

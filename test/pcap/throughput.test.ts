@@ -1,5 +1,5 @@
-// Read throughput from a file, printed for the record. The bar is set well below what a quiet
-// machine reaches (over 2 M packets/s) so a busy CI machine does not fail it.
+// A million packets streamed through the reader: every one arrives, intact. The rate is printed
+// for the record only; speed targets live in `npm run bench`, never in tests.
 import { afterAll, describe, expect, test } from 'vitest';
 import { udpFrame } from '../../src/packet/build.js';
 import { PcapngWriter, PcapWriter, readPackets } from '../../src/pcap/index.js';
@@ -31,6 +31,5 @@ describe('throughput', () => {
     console.log(`[dpsim] pcap read throughput (${format}): ${rate.toLocaleString('en')} packets/s (${count} packets in ${seconds.toFixed(2)} s)`);
     expect(count).toBe(PACKETS);
     expect(bytes).toBe(PACKETS * data.length);
-    expect(rate).toBeGreaterThan(300_000);
   }, 120_000);
 });
