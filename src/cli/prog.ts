@@ -9,6 +9,7 @@ import { CliError, EXIT } from './exit-codes.js';
 import { readInput, writeOutput, hexDump, isStdio } from './io.js';
 import { loadObject, loadSpec, programOf } from './load.js';
 import { findProgram } from '../elf/index.js';
+import { registerProgDiff } from './prog-diff.js';
 
 /** bpftool's keyword arguments after OBJ PROG: data_in FILE, data_out FILE, ctx_in ..., repeat N. */
 export interface RunArgs {
@@ -64,7 +65,7 @@ export function resultJson(r: TestRunResult): Record<string, unknown> {
 }
 
 export function registerProg(y: Argv): Argv {
-  return y.command('prog', 'run, list and disassemble the programs of an ELF object', (p) => p
+  return y.command('prog', 'run, list, disassemble and diff the programs of an ELF object', (p) => registerProgDiff(p)
     .command('run <obj> <prog> [args..]', 'run a program like `bpftool prog run`: data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]', (c) => c
       .positional('obj', { type: 'string', demandOption: true, describe: 'ELF object (clang -target bpf)' })
       .positional('prog', { type: 'string', demandOption: true, describe: 'function name, or section name where unique' })
@@ -126,7 +127,7 @@ export function registerProg(y: Argv): Argv {
       try { p = findProgram(spec, a.prog as string); } catch (e) { throw new CliError(EXIT.BAD_INPUT, (e as Error).message); }
       process.stdout.write(dumpProgram(p) + '\n');
     })
-    .demandCommand(1, 'choose a prog subcommand: run, list or dump'));
+    .demandCommand(1, 'choose a prog subcommand: run, list, dump or diff'));
 }
 
 /** Disassembly with function labels and the C line printed wherever it changes. */

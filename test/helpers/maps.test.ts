@@ -42,8 +42,8 @@ describe.skipIf(!haveClang)('map helpers', () => {
     });
 
     // arraymap's update refuses BPF_F_LOCK on a value without a bpf_spin_lock (-EINVAL; checked
-    // on Linux 6.18). BUG(dpsim, maps): the VM accepts the flag and writes the value.
-    it('BUG: BPF_F_LOCK without a spin lock in the value is -EINVAL', () => {
+    // on Linux 6.18). fixed in dpsim (maps); it was: the VM accepts the flag and writes the value.
+    it('BPF_F_LOCK without a spin lock in the value is -EINVAL', () => {
       expect(call('arr_update', 1, 99n, BPF_F_LOCK)).toBe(-EINVAL);
       expect(call('arr_lookup', 1)).toBe(20);
     });
@@ -90,7 +90,7 @@ describe.skipIf(!haveClang)('map helpers', () => {
     });
 
     // htab_map_update_elem: BPF_F_LOCK needs a bpf_spin_lock in the value (-EINVAL, Linux 6.18).
-    it('BUG: BPF_F_LOCK without a spin lock in the value is -EINVAL', () => {
+    it('BPF_F_LOCK without a spin lock in the value is -EINVAL', () => {
       expect(call('hash_update', 6, 60n, BPF_F_LOCK)).toBe(-EINVAL);
       expect(call('hash_lookup', 6)).toBe(-1);
     });

@@ -120,32 +120,32 @@ describe.skipIf(!haveClang)('bpf_trace_printk', () => {
   });
 
   // printf puts the sign before zero padding: "%05d" of -42 is "-0042" (the kernel printed
-  // "-0042|-42  |ffffffff"). BUG(dpsim, helpers/printk.ts): dpsim prints "00-42".
-  it('BUG: zero padding goes after the sign (%05d of -42 is -0042)', () => {
+  // "-0042|-42  |ffffffff"). fixed in dpsim (helpers/printk.ts); it was: dpsim prints "00-42".
+  it('zero padding goes after the sign (%05d of -42 is -0042)', () => {
     const { lines, rets } = printk('printk');
     expect(rets[4]).toBe(20);
     expect(lines[4]).toBe('-0042|-42  |ffffffff');
   });
 
   // The kernel's format parser accepts only l/ll length modifiers (bpf_bprintf_prepare):
-  // "%hd" is -EINVAL (Linux 6.18). BUG(dpsim, helpers/printk.ts): accepted and printed.
-  it('BUG: the h length modifier is -EINVAL', () => {
+  // "%hd" is -EINVAL (Linux 6.18). fixed in dpsim (helpers/printk.ts); it was: accepted and printed.
+  it('the h length modifier is -EINVAL', () => {
     const { lines, rets } = printk('printk');
     expect(rets[7]).toBe(-EINVAL);
     expect(lines).toHaveLength(6);
   });
 
   // The kernel honours the '+' and ' ' flags ("+5| 5|010.000.001.002", 21 bytes, Linux 6.18).
-  // BUG(dpsim, helpers/printk.ts): they are parsed but ignored ("5|5|...").
-  it('BUG: the + and space flags are honoured', () => {
+  // fixed in dpsim (helpers/printk.ts); it was: they are parsed but ignored ("5|5|...").
+  it('the + and space flags are honoured', () => {
     const { lines, rets } = printk('printk_flags');
     expect(rets[0]).toBe(21);
     expect(lines[0]).toBe('+5| 5|010.000.001.002');
   });
 
   // '#' is not among the flags bpf_bprintf_prepare skips: "%#x" is -EINVAL (Linux 6.18).
-  // BUG(dpsim, helpers/printk.ts): dpsim prints "0xff".
-  it('BUG: the # flag is -EINVAL', () => {
+  // fixed in dpsim (helpers/printk.ts); it was: dpsim prints "0xff".
+  it('the # flag is -EINVAL', () => {
     const { lines, rets } = printk('printk_flags');
     expect(rets[2]).toBe(-EINVAL);
     expect(lines).not.toContain('0xff');

@@ -130,8 +130,8 @@ describe.skipIf(!haveClang)('bpf_fib_lookup', () => {
   });
 
   // bpf_fib_set_fwd_params zeroes h_vlan_proto/h_vlan_TCI, and with tot_len 0 bpf_skb_fib_lookup
-  // sets mtu_result to the egress device's MTU. BUG(dpsim, helpers/fib.ts): neither is written.
-  it('BUG: SUCCESS also clears the VLAN fields and reports the egress MTU in mtu_result', () => {
+  // sets mtu_result to the egress device's MTU. fixed in dpsim (helpers/fib.ts); it was: neither is written.
+  it('SUCCESS also clears the VLAN fields and reports the egress MTU in mtu_result', () => {
     const res = lookup({ dst: '10.2.0.7' });
     expect(res.vlan).toEqual([0, 0, 0, 0]);
     expect(res.mtu).toBe(9000);
@@ -147,8 +147,8 @@ describe.skipIf(!haveClang)('bpf_fib_lookup', () => {
   });
 
   // The kernel copies smac only after a valid neighbour was found (net/core/filter.c,
-  // bpf_ipv4_fib_lookup). BUG(dpsim, helpers/fib.ts): smac is written before the neighbour lookup.
-  it('BUG: NO_NEIGH leaves smac alone too', () => {
+  // bpf_ipv4_fib_lookup). fixed in dpsim (helpers/fib.ts); it was: smac is written before the neighbour lookup.
+  it('NO_NEIGH leaves smac alone too', () => {
     expect(lookup({ dst: '10.2.0.8' }).smac).toEqual(FILLED);
   });
 
@@ -157,7 +157,7 @@ describe.skipIf(!haveClang)('bpf_fib_lookup', () => {
     expect(res).toMatchObject({ r: RET.SUCCESS, ifindex: 4, dmac: FILLED });
   });
 
-  it('BUG: BPF_FIB_LOOKUP_SKIP_NEIGH leaves smac untouched', () => {
+  it('BPF_FIB_LOOKUP_SKIP_NEIGH leaves smac untouched', () => {
     expect(lookup({ dst: '10.2.0.8', flags: FLAGS.SKIP_NEIGH }).smac).toEqual(FILLED);
   });
 
@@ -179,8 +179,8 @@ describe.skipIf(!haveClang)('bpf_fib_lookup', () => {
   });
 
   // bpf_skb_fib_lookup: `if (flags & ~BPF_FIB_LOOKUP_MASK) return -EINVAL;`.
-  // BUG(dpsim, helpers/redirect.ts): flags are not checked.
-  it('BUG: unknown flags are -EINVAL', () => {
+  // fixed in dpsim (helpers/redirect.ts); it was: flags are not checked.
+  it('unknown flags are -EINVAL', () => {
     expect(lookup({ dst: '10.1.9.9', flags: 1 << 10 }).r).toBe(-EINVAL);
   });
 

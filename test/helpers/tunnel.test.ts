@@ -74,9 +74,9 @@ describe.skipIf(!haveClang)('tunnel key helpers', () => {
     expect(res.tunnelKey).toMatchObject({ tunnelId: 0x77, tos: 8, ttl: 9 });
   });
 
-  // BUG(dpsim, helpers/tunnel.ts): get returns remote/local as they were set instead of swapped
+  // fixed in dpsim (helpers/tunnel.ts); it was: get returns remote/local as they were set instead of swapped
   // (Linux 6.18: set {remote=10.0.0.1, local=10.0.0.2} then get → {remote=10.0.0.2, local=10.0.0.1}).
-  it('BUG: set then get (IPv4): id, tos and ttl round-trip; remote and local come back swapped', () => {
+  it('set then get (IPv4): id, tos and ttl round-trip; remote and local come back swapped', () => {
     const { r, key, setRet, getRet } = go('set_then_get', { id: 0x1234, remote: 0x0a000001, local: 0x0a000002, tos: 4, ttl: 64 });
     expect([r, setRet, getRet]).toEqual([0, 0, 0]);
     const v = new DataView(key.buffer, key.byteOffset, 44);
@@ -88,7 +88,7 @@ describe.skipIf(!haveClang)('tunnel key helpers', () => {
     expect(v.getUint32(28, true).toString(16)).toBe('a000001'); // local_ipv4 = the remote address set
   });
 
-  it('BUG: set then get (IPv6): addresses swapped, label masked to 20 bits', () => {
+  it('set then get (IPv6): addresses swapped, label masked to 20 bits', () => {
     const { r, key } = go('set_then_get', { id: 7, remote6: V6_A, local6: V6_B, label: 0xfffff123, setFlags: F.TUNINFO_IPV6, getFlags: F.TUNINFO_IPV6 });
     expect(r).toBe(0);
     expect([...key.subarray(4, 20)]).toEqual(V6_B);
@@ -96,13 +96,13 @@ describe.skipIf(!haveClang)('tunnel key helpers', () => {
     expect(u32At(key, 24).toString(16)).toBe('ff123');
   });
 
-  // BUG(dpsim, helpers/tunnel.ts): with BPF_F_TUNINFO_FLAGS, get returns the tunnel flags (as
+  // fixed in dpsim (helpers/tunnel.ts); it was: with BPF_F_TUNINFO_FLAGS, get returns the tunnel flags (as
   // __be16) the key was set with; dpsim always writes 0.
   it.each<[string, bigint, number]>([
     ['default: checksum and key', 0n, TUNNEL.NOCACHE | TUNNEL.CSUM | TUNNEL.KEY],
     ['ZERO_CSUM_TX | DONT_FRAGMENT | SEQ_NUMBER', F.ZERO_CSUM_TX | F.DONT_FRAGMENT | F.SEQ_NUMBER, TUNNEL.NOCACHE | TUNNEL.DONT_FRAGMENT | TUNNEL.SEQ | TUNNEL.KEY],
     ['NO_TUNNEL_KEY', F.NO_TUNNEL_KEY, TUNNEL.NOCACHE | TUNNEL.CSUM],
-  ])('BUG: get with BPF_F_TUNINFO_FLAGS reports the flags of the key (%s)', (_n, setFlags, be16) => {
+  ])('get with BPF_F_TUNINFO_FLAGS reports the flags of the key (%s)', (_n, setFlags, be16) => {
     const { r, key } = go('set_then_get', { id: 7, remote: 0x0a000001, setFlags, getFlags: F.TUNINFO_FLAGS });
     expect(r).toBe(0);
     expect(((key[22]! << 8) | key[23]!).toString(16)).toBe(be16.toString(16));

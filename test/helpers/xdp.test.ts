@@ -66,11 +66,11 @@ describe.skipIf(!haveClang)('XDP helpers', () => {
       expect(call('head_tail_len', 10, -5).r).toBe(PKT.length - 15);
     });
 
-    // BUG(dpsim, helpers/xdp.ts + packet/buffer.ts): growing past the buffer's spare tailroom
+    // fixed in dpsim (helpers/xdp.ts + packet/buffer.ts); it was: growing past the buffer's spare tailroom
     // calls PacketBuffer.reserve, which also shifts the data 32 bytes up; the helper then sets
     // tail from the offset computed before the shift, so the packet comes out 32 bytes short
     // (a +100 grow gives data_end - data = 118, not 150; +3470 gives 3488 bytes, not 3520).
-    it('BUG: a tail grow beyond the first 64 bytes still gives exactly the requested length', () => {
+    it('a tail grow beyond the first 64 bytes still gives exactly the requested length', () => {
       expect(call('head_tail_len', 0, 100).r).toBe(PKT.length + 100);
       expect(call('tail', 100).out.length).toBe(PKT.length + 100);
       expect(call('tail', MAX_TAIL_GROW).out.length).toBe(PKT.length + MAX_TAIL_GROW);
@@ -89,9 +89,9 @@ describe.skipIf(!haveClang)('XDP helpers', () => {
     });
 
     // Linux 6.18 allows up to 255 bytes of metadata (skb_shared_info.meta_len is a u8), bounded
-    // here by the headroom: -36 and -216 succeed. BUG(dpsim, helpers/xdp.ts): the old 32-byte
+    // here by the headroom: -36 and -216 succeed. fixed in dpsim (helpers/xdp.ts); it was: the old 32-byte
     // limit, -EACCES.
-    it.each([['36 bytes', -36], [`${MAX_HEAD_GROW} bytes (all the headroom)`, -MAX_HEAD_GROW]])('BUG: %s of metadata are allowed', (_n, delta) => {
+    it.each([['36 bytes', -36], [`${MAX_HEAD_GROW} bytes (all the headroom)`, -MAX_HEAD_GROW]])('%s of metadata are allowed', (_n, delta) => {
       expect(call('meta', delta).r).toBe(XDP_PASS);
     });
 
@@ -100,8 +100,8 @@ describe.skipIf(!haveClang)('XDP helpers', () => {
     });
 
     // bpf_prog_test_run_xdp copies data_out from data_meta (metadata included), as Linux 6.18
-    // returned 4433221100000000 + packet here. BUG(dpsim, vm/test-run.ts): data_out starts at data.
-    it('BUG: data_out starts at data_meta, so the metadata comes out in front of the packet', () => {
+    // returned 4433221100000000 + packet here. fixed in dpsim (vm/test-run.ts); it was: data_out starts at data.
+    it('data_out starts at data_meta, so the metadata comes out in front of the packet', () => {
       expect(hexOf(call('meta_rw', 0).out)).toBe('4433221100000000' + hexOf(PKT));
       expect(hexOf(call('meta', -4).out)).toBe('00000000' + hexOf(PKT));
     });

@@ -143,10 +143,10 @@ describe('memory faults', () => {
     expect(f.pc).toBe(pc);
   });
 
-  // BUG(dpsim, memory.ts regionOf): a region is chosen by the pointer's high word alone, so
+  // fixed in dpsim (memory.ts regionOf); it was: a region is chosen by the pointer's high word alone, so
   // adding or subtracting 2^32 turns a pointer into a valid pointer to the neighbouring region
   // (here: the memory at r1 minus 2^32 reads stack frame 7; r10 + 2^32 reads stack frame 1).
-  it('BUG: moving a pointer by 2^32 does not make it point into another region', () => {
+  it('moving a pointer by 2^32 does not make it point into another region', () => {
     // The kernel verifier refuses such an access (offset outside the memory); a VM without a
     // verifier must still fault rather than read whatever region the high word now selects.
     const a = runAsm(`${lddw(3, 0x100000000n)}\nsub %r1, %r3\nldxb %r0, [%r1]\nexit`);

@@ -51,16 +51,16 @@ describe('invalid programs are refused before running', () => {
     ['an lddw into r10', () => assemble('call 1\nlddw %r10, 5\nexit'), 1],
     // BPF_FETCH writes the old value into src: the kernel's check_atomic marks src as written
     // (check_reg_arg(..., DST_OP)), which refuses r10 ("frame pointer is read only"; checked on
-    // Linux 6.18). BUG(dpsim, program.ts predecode): writesDst ignores BPF_FETCH, so these load
+    // Linux 6.18). fixed in dpsim (program.ts predecode); it was: writesDst ignores BPF_FETCH, so these load
     // and the atomic overwrites r10 at run time.
-    ['BUG: lock fetch add with r10 as the fetch register', () => assemble('call 1\nlock fetch add [%r1+0], %r10\nexit'), 1],
-    ['BUG: lock xchg with r10 as the fetch register', () => assemble('call 1\nlock xchg [%r1+0], %r10\nexit'), 1],
+    ['lock fetch add with r10 as the fetch register', () => assemble('call 1\nlock fetch add [%r1+0], %r10\nexit'), 1],
+    ['lock xchg with r10 as the fetch register', () => assemble('call 1\nlock xchg [%r1+0], %r10\nexit'), 1],
     ['an empty program', () => [], 0],
     // check_subprogs: "last insn is not an exit or jmp" (checked on Linux 6.18), even when the
-    // last instruction cannot be reached. BUG(dpsim, program.ts predecode): not checked; the
+    // last instruction cannot be reached. fixed in dpsim (program.ts predecode); it was: not checked; the
     // first program faults at run time with 'fell-off-end', the second runs and returns 1.
-    ['BUG: a program that falls off its end (last insn not exit/ja)', () => assemble('call 1\nmov %r0, 1'), 1],
-    ['BUG: unreachable trailing code after the exit', () => assemble('call 1\nmov %r0, 1\nexit\nmov %r0, 2'), 3],
+    ['a program that falls off its end (last insn not exit/ja)', () => assemble('call 1\nmov %r0, 1'), 1],
+    ['unreachable trailing code after the exit', () => assemble('call 1\nmov %r0, 1\nexit\nmov %r0, 2'), 3],
   ];
 
   it.each(CASES)('%s', (_name, build, pc) => {
