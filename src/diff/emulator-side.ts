@@ -52,6 +52,6 @@ export class EmulatorSide {
   }
 
   snapshot(): MapSnapshot[] {
-    return this.stateMaps().map(emulatorSnapshot);
+    return this.stateMaps().map((m) => ({ ...emulatorSnapshot(m), clockNs: this.obj.env.clockNs }));
   }
 }

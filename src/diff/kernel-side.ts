@@ -92,7 +92,10 @@ export class KernelSide {
   /** The kernel's contents of the same maps the emulator snapshots. */
   async snapshot(maps: readonly AnyBpfMap[]): Promise<MapSnapshot[]> {
     const out: MapSnapshot[] = [];
-    for (const map of maps) out.push(kernelSnapshot(map, await this.kt.dump(map.name)));
+    for (const map of maps) {
+      const dump = await this.kt.dump(map.name);
+      out.push({ ...kernelSnapshot(map, dump), clockNs: process.hrtime.bigint() }); // Node's hrtime is CLOCK_MONOTONIC too
+    }
     return out;
   }
 

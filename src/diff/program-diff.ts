@@ -9,6 +9,7 @@ import { SKB_CTX, XDP_CTX } from './ctx-fields.js';
 import { netnsDevices } from './kernel-env.js';
 import { CTX_ZERO_EXTENDED } from './normalisations.js';
 import { KernelSide } from './kernel-side.js';
+import { CLOCK_LIFETIMES } from './clock-fields.js';
 import type { EventRecord, ProgramDiffOptions, ProgramDiffReport, RunRecord } from './types.js';
 
 export async function diffProgram(opts: ProgramDiffOptions): Promise<ProgramDiffReport> {
@@ -19,6 +20,9 @@ export async function diffProgram(opts: ProgramDiffOptions): Promise<ProgramDiff
   try {
     const emulator = EmulatorSide.load(spec, { nCpus: kernel.nCpus, globals });
     emulator.obj.env.devices = netnsDevices();
+    // Start the virtual clock where the kernel's monotonic clock is, so absolute times in the
+    // initial maps (conntrack lifetimes) mean the same on both sides.
+    emulator.obj.env.clockNs = process.hrtime.bigint();
     const prog = emulator.programName(opts.prog);
     if (opts.maps !== undefined) {
       emulator.importMaps(opts.maps);
@@ -40,7 +44,7 @@ export async function diffProgram(opts: ProgramDiffOptions): Promise<ProgramDiff
     const comparison = compareSides(emulatorSide, kernelSide, {
       eventMapOrder: await kernel.eventMapOrder(),
       ctxLayout,
-      ...(opts.mapNormalisers ? { mapNormalisers: opts.mapNormalisers } : {}),
+      mapNormalisers: [CLOCK_LIFETIMES, ...(opts.mapNormalisers ?? [])],
     });
     if (opts.inputs.some((i) => i.ctx !== undefined && i.ctx.length < ctxLayout.size)) comparison.normalisations.push(CTX_ZERO_EXTENDED);
     return {

@@ -69,6 +69,8 @@ export interface MapSnapshot {
   keyLayout?: Layout;
   valueLayout?: Layout;
   entries: { key: Uint8Array; value: Uint8Array | Uint8Array[] | null }[];
+  /** The side's CLOCK_MONOTONIC (bpf_ktime_get_ns) when the snapshot was taken. */
+  clockNs?: bigint;
 }
 
 export interface SideRecord {
