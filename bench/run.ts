@@ -246,78 +246,84 @@ interface TraceRow {
   variant: string;
   nsPerRun: number;
   mips: number;
-  vsHookOff: number; // ns ratio to the hook-off figure of the same phase
+  /** ns/run relative to its reference (see `vs`): > 1 is slower. */
+  vsHookOff: number;
+  vs: string;
 }
 
+/** A second LoadedObject of the same benchmark (its own Vm, maps filled the same way). */
+async function twin(b: VmBench, proto?: object): Promise<VmBench> {
+  const { obj, prog } = await loadVm(b.def, b.objPath);
+  if (proto) Object.setPrototypeOf(obj.vm, proto);
+  return { ...b, obj, prog, first: vmRun({ obj, prog, def: b.def }, 1) };
+}
+
+const renamed = (b: VmBench, suffix: string): VmBench => ({ ...b, def: { ...b.def, name: `${b.def.name}${suffix}` } });
+
+/**
+ * Phase 1, before any step function was ever installed: step = null (the default) against
+ * the copy without the hook line, rounds interleaved. Phase 2: a no-op step function on
+ * twin objects, interleaved with the step = null objects again (the interpreter has now seen
+ * step calls): the cost of tracing on, and whether having traced once slows the untraced VM.
+ */
 async function tracing(vms: VmBench[], rounds: number): Promise<{ rows: TraceRow[]; notes: string[] }> {
   const rows: TraceRow[] = [];
   const notes: string[] = [];
   const loops = vms.filter((b) => b.def.loop);
   if (loops.length === 0) return { rows, notes };
+  const row = (b: VmBench, variant: string, ns: number, ref: number, vs: string) =>
+    rows.push({ bench: b.def.name, variant, nsPerRun: ns, mips: mips(b.first.insnCount, ns), vsHookOff: ns / ref, vs });
 
-  // Phase 1: step = null (default) against the copy without the hook line, interleaved.
+  // Phase 1.
   const base = await noHookVmPrototype();
-  const phase1: VmBench[] = [];
+  const phase1: VmBench[] = [...loops];
   if ('proto' in base) {
     const copies: VmBench[] = [];
-    for (const b of vms) {
-      const { obj, prog } = await loadVm(b.def, b.objPath);
-      Object.setPrototypeOf(obj.vm, base.proto);
-      copies.push({ ...b, obj, prog, first: vmRun({ obj, prog, def: b.def }, 1) });
-    }
-    log('tracing: warming up the no-hook copy ...');
-    warmUp(copies, VM_WARMUP_MS / 2);
-    for (const b of loops) {
-      const c = copies.find((x) => x.def.name === b.def.name)!;
+    for (const b of vms) copies.push(await twin(b, base.proto));
+    for (const c of copies) {
+      const b = vms.find((x) => x.def.name === c.def.name)!;
       if (c.first.retval !== b.first.retval || c.first.insnCount !== b.first.insnCount) {
         loud(`${b.def.name}: the no-hook interpreter copy disagrees with the VM (retval ${c.first.retval} vs ${b.first.retval})`);
       }
-      phase1.push(b, { ...c, repeat: b.repeat, def: { ...c.def, name: `${c.def.name}#nohook` } });
     }
+    log('tracing: warming up the copy without the hook line ...');
+    warmUp(copies, VM_WARMUP_MS);
+    for (const c of copies) if (c.def.loop) phase1.push(renamed({ ...c, repeat: loops.find((b) => b.def.name === c.def.name)!.repeat }, '#nohook'));
   } else {
     notes.push(base.reason);
-    phase1.push(...loops);
   }
   log('tracing: step = null vs no hook line ...');
+  const shares0 = cpuShares.length;
   const r1 = vmRounds(phase1, rounds);
   const hookOff = new Map<string, number>();
   for (const b of loops) {
     const ns = median(r1.get(b.def.name)!);
     hookOff.set(b.def.name, ns);
-    rows.push({ bench: b.def.name, variant: 'step = null (default)', nsPerRun: ns, mips: mips(b.first.insnCount, ns), vsHookOff: 1 });
+    row(b, 'step = null (default)', ns, ns, 'itself');
     const c = r1.get(`${b.def.name}#nohook`);
-    if (c) {
-      const nsC = median(c);
-      rows.push({ bench: b.def.name, variant: 'no hook line (bench copy)', nsPerRun: nsC, mips: mips(b.first.insnCount, nsC), vsHookOff: nsC / ns });
-    }
+    if (c) row(b, 'no hook line (bench copy)', median(c), ns, 'step = null, same rounds');
   }
 
-  // Phase 2: a no-op step function installed (tracing on).
+  // Phase 2.
   const noop: StepHook = () => {};
   const traced: VmBench[] = [];
   for (const b of loops) {
-    b.obj.vm.step = noop;
-    const r = vmRun(b, 1);
-    traced.push({ ...b, repeat: 1, first: r });
+    const t = await twin(b);
+    t.obj.vm.step = noop;
+    traced.push(t);
   }
   log('tracing: no-op step installed ...');
-  const nsTraced = warmUp(traced, VM_WARMUP_MS / 3);
+  const nsTraced = warmUp([...traced, ...loops], VM_WARMUP_MS / 2);
   for (const t of traced) t.repeat = repeatFor(nsTraced.get(t.def.name)!, VM_ROUND_MS);
-  const r2 = vmRounds(traced, rounds);
+  const phase2 = [...loops, ...traced.map((t) => renamed(t, '#traced'))];
+  const r2 = vmRounds(phase2, rounds);
   for (const b of loops) {
-    const ns = median(r2.get(b.def.name)!);
-    rows.push({ bench: b.def.name, variant: 'no-op step installed', nsPerRun: ns, mips: mips(b.first.insnCount, ns), vsHookOff: ns / hookOff.get(b.def.name)! });
+    const nsNull = median(r2.get(b.def.name)!);
+    row(b, 'no-op step installed', median(r2.get(`${b.def.name}#traced`)!), nsNull, 'step = null, same rounds');
+    row(b, 'step = null after tracing', nsNull, hookOff.get(b.def.name)!, 'step = null before tracing');
   }
-
-  // Phase 3: back to null: does having traced once leave the interpreter slower?
-  for (const b of loops) b.obj.vm.step = null;
-  log('tracing: step = null again ...');
-  warmUp(loops, VM_WARMUP_MS / 3);
-  const r3 = vmRounds(loops, rounds);
-  for (const b of loops) {
-    const ns = median(r3.get(b.def.name)!);
-    rows.push({ bench: b.def.name, variant: 'step = null after tracing', nsPerRun: ns, mips: mips(b.first.insnCount, ns), vsHookOff: ns / hookOff.get(b.def.name)! });
-  }
+  const share = median(cpuShares.slice(shares0));
+  if (share < 0.9) notes.push(`WARNING: this process had the CPU only ${(100 * share).toFixed(0)}% of the time in these rounds: the comparison is noisy.`);
   return { rows, notes };
 }
 
@@ -458,15 +464,17 @@ function printTable(host: { node: string; cpu: string; cpus: number; kernel: str
   } else {
     out.push('');
     out.push('tracing hook (vm.step) cost, VM:');
-    const tw = [10, 28, 10, 13, 12];
-    const tline = (cells: string[]) => cells.map((c, i) => pad(c, tw[i]!, i <= 1)).join('  ');
-    out.push(tline(['benchmark', 'variant', 'ns/run', 'M insns/s', 'vs null']));
+    const tw = [10, 26, 10, 10, 8, 26];
+    const tline = (cells: string[]) => cells.map((c, i) => pad(c, tw[i]!, i <= 1 || i === 5)).join('  ');
+    out.push(tline(['benchmark', 'variant', 'ns/run', 'M insns/s', 'time', 'relative to']));
     out.push(tline(tw.map((n) => '-'.repeat(n))));
     for (const t of trace.rows) {
-      out.push(tline([t.bench, t.variant, f0(t.nsPerRun), f1(t.mips), `${t.vsHookOff >= 1 ? '+' : ''}${((t.vsHookOff - 1) * 100).toFixed(1)}%`]));
+      const rel = t.vs === 'itself' ? '' : `${t.vsHookOff >= 1 ? '+' : ''}${((t.vsHookOff - 1) * 100).toFixed(1)}%`;
+      out.push(tline([t.bench, t.variant, f0(t.nsPerRun), f1(t.mips), rel, t.vs === 'itself' ? '' : t.vs]));
     }
     for (const n of trace.notes) out.push(`  ${n}`);
-    out.push('  "vs null": time per run relative to step = null measured in the same phase (+ = slower).');
+    out.push('  time: + = slower than the reference. Phase 1 (before any tracing): step = null vs no hook line;');
+    out.push('  phase 2: no-op step vs step = null, then step = null against phase 1. Run-to-run noise is a few %.');
   }
   out.push('');
   out.push(`elapsed ${elapsedS.toFixed(1)} s`);
@@ -475,7 +483,7 @@ function printTable(host: { node: string; cpu: string; cpus: number; kernel: str
     out.push(`FAILED: ${errors.length} error(s):`);
     for (const e of errors) out.push(`  - ${e}`);
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  process.stdout.write(`${out.map((l) => l.trimEnd()).join('\n')}\n`);
 }
 
 main().then(

@@ -8,6 +8,7 @@ import { registerConformance } from './conformance.js';
 import { registerKernel } from './kernel.js';
 import { registerExamples } from './examples.js';
 import { registerScenario } from './scenario.js';
+import { registerRun } from './run.js';
 
 export async function main(argv: string[]): Promise<number> {
   let usageError: string | null = null;
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   registerKernel(parser);
   registerExamples(parser);
   registerScenario(parser);
+  registerRun(parser);
   parser.demandCommand(1, 'choose a command (dpsim --help lists them)');
   try {
     await parser.parseAsync();

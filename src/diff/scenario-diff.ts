@@ -1,0 +1,114 @@
+// Comparing the emulator's and the kernel's runs of one scenario: per step the outcome, per
+// observation point the packets (decoded, normalised, pinpointed to the field), and the
+// datapath's map contents after the run (conntrack lifetimes compared as time left).
+
+import type { BackendRun, CapturedPacket, StepResult } from '../backends/types.js';
+import type { MapsJson, JsonValue } from '../maps/index.js';
+import { diffFrames, tcpdumpLine } from '../packet/decode.js';
+import { dropReasonName } from '../observe/drop-reasons.js';
+import { normaliseFrame, TcpBases, PACKET_NORMALISATIONS, type PacketNormalisation } from './packet-normalise.js';
+
+export interface ScenarioDivergence {
+  kind: 'step' | 'packets' | 'map';
+  /** "step 2", "node1/lxcclient:ingress", "node1 bpf_lxc.o cilium_ct4_global". */
+  where: string;
+  field: string;
+  emulator: string;
+  kernel: string;
+}
+
+export interface ScenarioComparison {
+  divergences: ScenarioDivergence[];
+  normalisations: { name: string; reason: string }[];
+}
+
+function stepFields(r: StepResult): Record<string, string> {
+  return {
+    replies: `${r.replies}/${r.sent}`,
+    delivered: String(r.delivered),
+    sourceSeen: r.sourceSeen ?? '-',
+    backend: r.backend ?? '-',
+    drops: [...new Set(r.drops.map((d) => `${dropReasonName(d.reason)}@${d.node}/${d.device}`))].sort().join(', ') || '-',
+  };
+}
+
+export function compareSteps(emu: StepResult[], ker: StepResult[]): ScenarioDivergence[] {
+  const out: ScenarioDivergence[] = [];
+  for (let i = 0; i < Math.max(emu.length, ker.length); i++) {
+    const e = emu[i], k = ker[i];
+    if (!e || !k) { out.push({ kind: 'step', where: `step ${i}`, field: 'ran', emulator: String(!!e), kernel: String(!!k) }); continue; }
+    const ef = stepFields(e), kf = stepFields(k);
+    for (const f of Object.keys(ef)) if (ef[f] !== kf[f]) out.push({ kind: 'step', where: `step ${i}`, field: f, emulator: ef[f]!, kernel: kf[f]! });
+  }
+  return out;
+}
+
+export function comparePackets(emu: CapturedPacket[], ker: CapturedPacket[], used: Set<PacketNormalisation>): ScenarioDivergence[] {
+  const out: ScenarioDivergence[] = [];
+  const byPoint = (ps: CapturedPacket[]) => {
+    const m = new Map<string, CapturedPacket[]>();
+    for (const p of ps) (m.get(p.point) ?? m.set(p.point, []).get(p.point)!).push(p);
+    return m;
+  };
+  const e = byPoint(emu), k = byPoint(ker);
+  for (const point of [...new Set([...e.keys(), ...k.keys()])].sort()) {
+    const ep = e.get(point) ?? [], kp = k.get(point) ?? [];
+    const eb = new TcpBases(), kb = new TcpBases();
+    for (let i = 0; i < Math.max(ep.length, kp.length); i++) {
+      const a = ep[i], b = kp[i];
+      if (!a || !b) {
+        out.push({ kind: 'packets', where: point, field: `packet ${i + 1}`, emulator: a ? tcpdumpLine(a.frame) : '(none)', kernel: b ? tcpdumpLine(b.frame) : '(none)' });
+        continue;
+      }
+      const na = normaliseFrame(a.frame, eb), nb = normaliseFrame(b.frame, kb);
+      na.applied.forEach((n) => used.add(n));
+      nb.applied.forEach((n) => used.add(n));
+      const bad = [...new Set([...na.badChecksums, ...nb.badChecksums])].filter((c) => na.badChecksums.includes(c) !== nb.badChecksums.includes(c));
+      for (const c of bad) out.push({ kind: 'packets', where: point, field: `packet ${i + 1} ${c}`, emulator: na.badChecksums.includes(c) ? 'bad' : 'ok', kernel: nb.badChecksums.includes(c) ? 'bad' : 'ok' });
+      const diffs = diffFrames(na.frame, nb.frame);
+      if (diffs.length) {
+        out.push({ kind: 'packets', where: point, field: `packet ${i + 1}: ${diffs.join('; ')}`, emulator: tcpdumpLine(a.frame), kernel: tcpdumpLine(b.frame) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Conntrack-style `lifetime` fields: seconds left at the side's clock, rounded to 10 s. */
+function normaliseLifetimes(v: JsonValue, nowS: number): JsonValue {
+  if (Array.isArray(v)) return v.map((x) => normaliseLifetimes(x, nowS));
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'lifetime' && typeof x === 'number' ? Math.max(0, Math.round((x - nowS) / 10) * 10) : normaliseLifetimes(x, nowS)]));
+  }
+  return v;
+}
+
+export function compareMaps(emu: BackendRun['maps'], ker: BackendRun['maps'], emuNowS: number, kerNowS: number): ScenarioDivergence[] {
+  const out: ScenarioDivergence[] = [];
+  for (const node of [...new Set([...Object.keys(emu), ...Object.keys(ker)])].sort()) {
+    for (const obj of [...new Set([...Object.keys(emu[node] ?? {}), ...Object.keys(ker[node] ?? {})])].sort()) {
+      const em: MapsJson = emu[node]?.[obj] ?? {}, km: MapsJson = ker[node]?.[obj] ?? {};
+      for (const map of [...new Set([...Object.keys(em), ...Object.keys(km)])].sort()) {
+        const index = (entries: MapsJson[string] | undefined, now: number) =>
+          new Map((entries ?? []).map((en) => [JSON.stringify(en.key), JSON.stringify(normaliseLifetimes(en.value, now))]));
+        const a = index(em[map], emuNowS), b = index(km[map], kerNowS);
+        for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+          if (a.get(key) !== b.get(key)) out.push({ kind: 'map', where: `${node} ${obj} ${map}`, field: `key ${key}`, emulator: a.get(key) ?? '(no entry)', kernel: b.get(key) ?? '(no entry)' });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function compareRuns(emu: BackendRun & { clockS?: number }, ker: BackendRun & { clockS?: number }): ScenarioComparison {
+  const used = new Set<PacketNormalisation>();
+  const divergences = [
+    ...compareSteps(emu.steps, ker.steps),
+    ...comparePackets(emu.packets, ker.packets, used),
+    ...compareMaps(emu.maps, ker.maps, emu.clockS ?? 0, ker.clockS ?? 0),
+  ];
+  const normalisations: { name: string; reason: string }[] = [...used].map((name) => ({ name, reason: PACKET_NORMALISATIONS[name] }));
+  normalisations.push({ name: 'clock-lifetimes', reason: 'conntrack lifetimes come from two clocks (virtual and CLOCK_MONOTONIC): compared as seconds left, rounded to 10 s' });
+  return { divergences, normalisations };
+}
