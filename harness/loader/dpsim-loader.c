@@ -31,6 +31,7 @@ static int cmd_cleanup(struct loader *l, int argc, char **argv, struct strbuf *o
 		return EINVAL;
 	}
 	int err = links_detach_all(l, out);
+	events_close_all(l);
 	instances_close(l);
 	return err;
 }
@@ -44,6 +45,7 @@ static const struct {
 	{ "delete", cmd_delete },   { "dump", cmd_dump },     { "progset", cmd_progset },
 	{ "fill", cmd_fill },	    { "attach", cmd_attach }, { "detach", cmd_detach },
 	{ "links", cmd_links },	    { "cleanup", cmd_cleanup }, { "quit", cmd_quit },
+	{ "events", cmd_events },   { "drain", cmd_drain },
 };
 
 const char *error_text(int err)

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/vfs.h>
 
+#include <bpf/bpf.h>
+
 #include "hex.h"
 #include "loader.h"
 
@@ -241,7 +243,7 @@ int cmd_load(struct loader *l, int argc, char **argv, struct strbuf *out)
 	return pin_all(in, out);
 }
 
-/* "dir=PATH progs=a,b maps=x,y" */
+/* "dir=PATH progs=a,b maps=x,y progids=a:ID,b:ID" (ids once loaded: prog arrays dump them) */
 int cmd_info(struct loader *l, int argc, char **argv, struct strbuf *out)
 {
 	if (argc != 2) {
@@ -264,6 +266,18 @@ int cmd_info(struct loader *l, int argc, char **argv, struct strbuf *out)
 	bpf_object__for_each_map(map, in->obj) {
 		sb_addf(out, "%s%s", sep, bpf_map__name(map));
 		sep = ",";
+	}
+	sb_addf(out, " progids=");
+	sep = "";
+	bpf_object__for_each_program(prog, in->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		int fd = in->loaded ? bpf_program__fd(prog) : -1;
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			sb_addf(out, "%s%s:%u", sep, bpf_program__name(prog), info.id);
+			sep = ",";
+		}
 	}
 	return 0;
 }

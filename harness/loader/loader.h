@@ -16,6 +16,7 @@
 
 #define MAX_INSTANCES 64
 #define MAX_LINKS 256
+#define MAX_READERS 64
 #define NAME_LEN 64
 #define ROOT_LEN 512 /* the pin folder; paths below it stay far under PATH_MAX */
 #define DIR_LEN (ROOT_LEN + NAME_LEN + 2)
@@ -41,6 +42,13 @@ struct tcx_link {
 	char pin[PATH_MAX];
 };
 
+/* A perf event array being read (events.c). */
+struct event_reader {
+	struct instance *inst;
+	char map[NAME_LEN];
+	struct perf_buffer *pb;
+};
+
 struct loader {
 	char root[ROOT_LEN];	/* /sys/fs/bpf/dpsim-RUN/NODE */
 	char globals[ROOT_LEN + 16]; /* ROOT/globals: maps pinned by name, shared by instances */
@@ -48,6 +56,8 @@ struct loader {
 	struct instance insts[MAX_INSTANCES];
 	int ninsts;
 	struct tcx_link links[MAX_LINKS];
+	struct event_reader readers[MAX_READERS];
+	int nreaders;
 };
 
 typedef int (*command_fn)(struct loader *l, int argc, char **argv, struct strbuf *out);
@@ -91,6 +101,12 @@ int cmd_links(struct loader *l, int argc, char **argv, struct strbuf *out);
 void links_init(struct loader *l);
 /* Detaches and unpins every link; returns the first error (0 if none). */
 int links_detach_all(struct loader *l, struct strbuf *out);
+
+/* events.c */
+int cmd_events(struct loader *l, int argc, char **argv, struct strbuf *out);
+int cmd_drain(struct loader *l, int argc, char **argv, struct strbuf *out);
+/* Stops every reader and forgets undrained samples (before instances go away). */
+void events_close_all(struct loader *l);
 
 /* dpsim-loader.c */
 const char *error_text(int err);

@@ -22,6 +22,8 @@ export class BackgroundProcess implements Stoppable {
   private out = '';
   private err = '';
   private watchers: { pattern: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  private lineListeners: ((line: string, stream: 'out' | 'err') => void)[] = [];
+  private partial = { out: '', err: '' };
   private exitStatus: Exit | undefined;
   readonly exited: Promise<Exit>;
 
@@ -83,6 +85,14 @@ export class BackgroundProcess implements Stoppable {
     });
   }
 
+  /**
+   * Calls FN with every complete line of output from now on (the kept output is a bounded
+   * tail, so long-running servers report through this instead).
+   */
+  onLine(fn: (line: string, stream: 'out' | 'err') => void): void {
+    this.lineListeners.push(fn);
+  }
+
   /** Sends SIGNAL, waits for the exit, and SIGKILLs after GRACEMS. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 3000): Promise<Exit> {
     if (this.running) this.child.kill(signal);
@@ -99,6 +109,11 @@ export class BackgroundProcess implements Stoppable {
   private onOutput(which: 'out' | 'err', chunk: string): void {
     if (which === 'out') this.out = (this.out + chunk).slice(-OUTPUT_KEEP);
     else this.err = (this.err + chunk).slice(-OUTPUT_KEEP);
+    if (this.lineListeners.length) {
+      const lines = (this.partial[which] + chunk).split('\n');
+      this.partial[which] = lines.pop()!;
+      for (const line of lines) for (const fn of this.lineListeners) fn(line, which);
+    }
     for (const w of [...this.watchers]) {
       const m = w.pattern.exec(which === 'out' ? this.out : this.err);
       if (m) {

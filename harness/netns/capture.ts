@@ -12,6 +12,8 @@ export interface CaptureOptions {
   /** Where the pcap goes; default WORKDIR/PLACE-DEV-N.pcap (removed at teardown). */
   file?: string;
   readyTimeoutMs?: number;
+  /** Nanosecond timestamps (a pcap-nsec file) instead of microseconds. */
+  nanoseconds?: boolean;
 }
 
 export interface CaptureResult {
@@ -32,6 +34,7 @@ export class Capture {
     // -Z root: Debian's tcpdump would drop to a user that cannot write into the root-only
     // work folder. -n: no DNS lookups.
     const argv = ['tcpdump', '-i', dev, '-w', file, '--immediate-mode', '-U', '-n', '-Z', 'root', '-Q', opts.direction ?? 'inout'];
+    if (opts.nanoseconds) argv.push('--time-stamp-precision=nano');
     if (opts.filter) argv.push(opts.filter);
     const proc = new BackgroundProcess(tb.netnsOf(place), argv, (p) => tb.untrack(p));
     tb.track(proc);

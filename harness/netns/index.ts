@@ -1,5 +1,5 @@
 // The netns testbed in one import: topology, loader client, traffic, captures, clean-up.
-export type { NodeSpec, PodSpec, TestbedOptions, TestbedSpec, WorldHostSpec } from './spec.js';
+export type { DeviceSpec, NodeSpec, PodSpec, TestbedOptions, TestbedSpec, WorldHostSpec } from './spec.js';
 export { DEFAULT_POD_MTU } from './spec.js';
 export { SpecError } from './layout.js';
 export type { Device } from './devices.js';
@@ -9,7 +9,7 @@ export {
 } from './topology.js';
 export {
   ensureBpffs, fillText, LoaderError, NodeLoader,
-  type AttachedLink, type Direction, type FillSection, type LinkInfo, type RodataPatch,
+  type AttachedLink, type Direction, type FillSection, type LinkInfo, type PerfSample, type RodataPatch,
 } from './loader.js';
 export {
   inject, ping, tcpTransfer, udpSend,

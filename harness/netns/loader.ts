@@ -35,6 +35,14 @@ export interface AttachedLink {
   pin: string;
 }
 
+/** One perf sample: which instance's map, when (CLOCK_MONOTONIC ns, as bpf_ktime_get_ns), the raw bytes (padded by the kernel). */
+export interface PerfSample {
+  instance: string;
+  map: string;
+  timeNs: bigint;
+  data: Uint8Array;
+}
+
 export interface LinkInfo {
   instance: string;
   prog: string;
@@ -113,12 +121,14 @@ export class NodeLoader {
     await this.call('load', instance);
   }
 
-  async info(instance: string): Promise<{ loaded: boolean; dir: string; progs: string[]; maps: string[] }> {
+  /** `progIds`: kernel program ids once loaded (what a prog-array dump shows). */
+  async info(instance: string): Promise<{ loaded: boolean; dir: string; progs: string[]; maps: string[]; progIds: Record<string, number> }> {
     const kv = new Map(
       (await this.call('info', instance)).split(' ').map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] as const),
     );
     const list = (key: string) => (kv.get(key) ? kv.get(key)!.split(',') : []);
-    return { loaded: kv.get('loaded') === '1', dir: kv.get('dir') ?? '', progs: list('progs'), maps: list('maps') };
+    const progIds = Object.fromEntries(list('progids').map((p) => [p.slice(0, p.lastIndexOf(':')), Number(p.slice(p.lastIndexOf(':') + 1))]));
+    return { loaded: kv.get('loaded') === '1', dir: kv.get('dir') ?? '', progs: list('progs'), maps: list('maps'), progIds };
   }
 
   /** Writes many entries in one request; returns how many entries were written. */
@@ -156,6 +166,21 @@ export class NodeLoader {
 
   async setProg(instance: string, progArray: string, index: number, prog: string): Promise<void> {
     await this.call('progset', instance, checkName('map', progArray), String(index), checkName('program', prog));
+  }
+
+  /** Starts collecting the samples of a loaded instance's perf event array (see drain). */
+  async readEvents(instance: string, map: string): Promise<void> {
+    await this.call('events', instance, checkName('map', map));
+  }
+
+  /** Every sample collected since the last drain, oldest first, and how many the rings lost. */
+  async drain(): Promise<{ samples: PerfSample[]; lost: number }> {
+    const [lostText, ...items] = (await this.call('drain')).split(' ');
+    const samples = items.map((item) => {
+      const [instance, map, time, hex] = item.split(':');
+      return { instance: instance!, map: map!, timeNs: BigInt(time!), data: fromHex(hex!) };
+    });
+    return { samples, lost: Number(/lost=(\d+)/.exec(lostText ?? '')?.[1] ?? 0) };
   }
 
   /** Attaches PROG to DEV (in this node's namespace) with a pinned tcx link. */

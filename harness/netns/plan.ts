@@ -26,8 +26,15 @@ export interface Plan {
 
 const UNDERLAY_BRIDGE = 'br0';
 
+/** `index N address MAC mtu M` for the fields a device has fixed. */
+function identity(d: { ifindex?: number; mac?: string; mtu?: number }): string {
+  return [d.ifindex !== undefined ? ` index ${d.ifindex}` : '', d.mac ? ` address ${d.mac}` : '', d.mtu !== undefined ? ` mtu ${d.mtu}` : ''].join('');
+}
+
 function sysctls(layout: Layout, kind: 'underlay' | 'node' | 'pod' | 'world'): string[] {
   const s = ['net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0'];
+  // Segments with only the MSS option: what an emulated TCP can reproduce byte for byte.
+  if (layout.options.quietTcp && (kind === 'pod' || kind === 'world')) s.push('net.ipv4.tcp_timestamps=0', 'net.ipv4.tcp_sack=0', 'net.ipv4.tcp_window_scaling=0');
   if (!layout.options.ipv6) s.push('net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1');
   // Nodes forward between pods, the overlay and eth0, and may see their own addresses as
   // sources on packets the datapath redirects back in.
@@ -38,15 +45,15 @@ function sysctls(layout: Layout, kind: 'underlay' | 'node' | 'pod' | 'world'): s
 function nodeLinks(layout: Layout, node: NodeLayout): string[] {
   const lines = [
     'link set lo up',
-    `link add eth0 address ${node.mac} type veth peer name ${node.underlayPort} netns ${layout.underlayNetns}`,
-    `link add vxlan0 type vxlan external dstport ${layout.vxlanPort}`,
+    `link add eth0${identity({ ifindex: node.ifindex, mac: node.mac, mtu: node.mtu })} type veth peer name ${node.underlayPort}${identity({ mtu: node.mtu })} netns ${layout.underlayNetns}`,
+    `link add vxlan0${identity(node.vxlan)} type vxlan external dstport ${layout.vxlanPort}`,
     `addr add ${node.underlay.ip}/${node.underlay.prefix} dev eth0`,
     'link set eth0 up',
     'link set vxlan0 up',
   ];
   for (const pod of node.pods) {
     lines.push(
-      `link add ${pod.lxc} address ${pod.lxcMac} mtu ${pod.mtu} type veth peer name eth0 address ${pod.mac} mtu ${pod.mtu} netns ${pod.netns}`,
+      `link add ${pod.lxc}${identity({ ifindex: pod.lxcIfindex, mac: pod.lxcMac, mtu: pod.lxcMtu })} type veth peer name eth0${identity({ ifindex: pod.ifindex, mac: pod.mac, mtu: pod.mtu })} netns ${pod.netns}`,
       `link set ${pod.lxc} up`,
       // Replies from the world and anything else crossing the node's stack (pitfall 7).
       `route add ${pod.cidr.ip}/32 dev ${pod.lxc}`,
@@ -68,7 +75,7 @@ function nodeLinks(layout: Layout, node: NodeLayout): string[] {
 function worldLinks(layout: Layout, world: WorldLayout): string[] {
   return [
     'link set lo up',
-    `link add eth0 address ${world.mac} type veth peer name ${world.underlayPort} netns ${layout.underlayNetns}`,
+    `link add eth0${identity({ ifindex: world.ifindex, mac: world.mac, mtu: world.mtu })} type veth peer name ${world.underlayPort}${identity({ mtu: world.mtu })} netns ${layout.underlayNetns}`,
     `addr add ${world.cidr.ip}/${world.cidr.prefix} dev eth0`,
     'link set eth0 up',
   ];
@@ -81,6 +88,13 @@ function worldRoutes(layout: Layout, world: WorldLayout): string[] {
     for (const node of layout.nodes) lines.push(`route add ${networkOf(node.podCidr)} via ${node.underlay.ip} dev eth0`);
   }
   return lines;
+}
+
+/** Permanent entries for every other node and world host: the underlay carries no ARP. */
+function underlayNeighbours(layout: Layout, self: NodeLayout | WorldLayout): string[] {
+  if (!layout.options.permanentNeighbours) return [];
+  const peers = [...layout.nodes.map((n) => ({ ip: n.underlay.ip, mac: n.mac, it: n as NodeLayout | WorldLayout })), ...layout.world.map((w) => ({ ip: w.cidr.ip, mac: w.mac, it: w as NodeLayout | WorldLayout }))];
+  return peers.filter((p) => p.it !== self).map((p) => `neigh replace ${p.ip} lladdr ${p.mac} dev eth0 nud permanent`);
 }
 
 function podConfig(pod: PodLayout, node: NodeLayout, staticNeighbour: boolean): string[] {
@@ -127,7 +141,8 @@ export function planOf(layout: Layout): Plan {
         lines: [...layout.nodes, ...layout.world].map((x) => `link set ${x.underlayPort} master ${UNDERLAY_BRIDGE} up`),
       },
       ...pods.map(({ pod, node }) => ({ netns: pod.netns, lines: podConfig(pod, node, layout.options.staticGatewayNeighbour) })),
-      ...layout.world.map((w) => ({ netns: w.netns, lines: worldRoutes(layout, w) })),
+      ...layout.world.map((w) => ({ netns: w.netns, lines: [...worldRoutes(layout, w), ...underlayNeighbours(layout, w)] })),
+      ...layout.nodes.map((n) => ({ netns: n.netns, lines: underlayNeighbours(layout, n) })).filter((b) => b.lines.length),
     ],
     nft: layout.options.masquerade === 'nft' ? layout.nodes.map((n) => ({ netns: n.netns, ruleset: masqueradeRuleset(layout, n) })) : [],
     offloads: [

@@ -1,6 +1,17 @@
 // What the control plane ("agent") hands the testbed: nodes with their pods, world hosts
 // and a few switches. Plain data, so it can come from JSON. See docs/testbed.md.
 
+/**
+ * A device's kernel identity, when the caller fixes it (the scenario contract gives every
+ * device an ifindex and a MAC). Unset fields are the kernel's or the testbed's choice.
+ */
+export interface DeviceSpec {
+  /** ifindex inside the device's namespace (`ip link add NAME index N`); 1 is lo. */
+  ifindex?: number;
+  mac?: string;
+  mtu?: number;
+}
+
 export interface PodSpec {
   /** Unique in the testbed; [a-z0-9-], at most 24 characters. */
   name: string;
@@ -10,6 +21,10 @@ export interface PodSpec {
   mac?: string;
   /** MTU of both ends of the pod's veth; default 1450 (room for the VXLAN header). */
   mtu?: number;
+  /** The pod's eth0 (its mac/mtu win over the fields above). */
+  eth0?: DeviceSpec;
+  /** The node-side end; `name` replaces the default lxc<pod> (at most 15 characters). */
+  lxc?: DeviceSpec & { name?: string };
 }
 
 export interface NodeSpec {
@@ -24,6 +39,8 @@ export interface NodeSpec {
   /** The MAC pods see for the gateway; default: the node-side lxc device's MAC. */
   routerMac?: string;
   pods: PodSpec[];
+  eth0?: DeviceSpec;
+  vxlan0?: DeviceSpec;
 }
 
 export interface WorldHostSpec {
@@ -31,6 +48,7 @@ export interface WorldHostSpec {
   name: string;
   /** "203.0.113.10" (a /32) or with a prefix; on the underlay segment, outside the nodes' subnet. */
   ip: string;
+  eth0?: DeviceSpec;
 }
 
 export interface TestbedOptions {
@@ -48,6 +66,16 @@ export interface TestbedOptions {
   kernelRouting?: boolean;
   /** 'nft': an nftables masquerade for pod traffic leaving eth0 to the world. Default 'none'. */
   masquerade?: 'none' | 'nft';
+  /**
+   * Permanent neighbour entries between all nodes and world hosts on eth0, so the underlay
+   * carries no ARP. Default false (they ARP).
+   */
+  permanentNeighbours?: boolean;
+  /**
+   * `tcp_timestamps`, `tcp_sack` and `tcp_window_scaling` off in pods and world hosts: their
+   * TCP segments carry only the MSS option. Default false (the kernel's defaults).
+   */
+  quietTcp?: boolean;
   /** Keep IPv6 enabled in every namespace; default false (no DAD/MLD/RS noise). */
   ipv6?: boolean;
   /** Keep veth offloads (tx checksum, GSO, TSO, GRO); default false: turned off everywhere. */

@@ -4,8 +4,15 @@
 import type { LabelSelector } from '../scenario/k8s.js';
 
 export const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+/** Set by Kubernetes on every namespace (what NetworkPolicy namespaceSelectors usually match). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export type Labels = Readonly<Record<string, string>>;
+
+/** A pod's identity labels: its labels and its namespace. */
+export function podIdentityLabels(pod: { labels: Labels; namespace: string }): Labels {
+  return { ...pod.labels, [NAMESPACE_LABEL]: pod.namespace };
+}
 
 /** Strip a Cilium source prefix ("k8s:app" → "app"); other sources are kept as written. */
 export function bareKey(key: string): string {
@@ -32,6 +39,11 @@ export function matchesSelector(sel: LabelSelector | undefined, labels: Labels):
 export function selectsNamespace(sel: LabelSelector): boolean {
   return Object.keys(sel.matchLabels ?? {}).some((k) => bareKey(k) === NAMESPACE_LABEL) ||
     (sel.matchExpressions ?? []).some((e) => bareKey(e.key) === NAMESPACE_LABEL);
+}
+
+/** Keys of a selector with a source Cilium reserves for its own identities ("reserved:host"). */
+export function reservedKeys(sel: LabelSelector): string[] {
+  return [...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((e) => e.key)].filter((k) => k.startsWith('reserved:'));
 }
 
 /** Labels as Hubble prints them: sorted "k8s:key=value". */

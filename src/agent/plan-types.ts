@@ -73,7 +73,9 @@ export interface ServicePlan {
   namespace: string;
   name: string;
   vip: string;
-  ports: { name?: string; port: number; targetPort: number; protocol: 'TCP' | 'UDP' }[];
+  /** One frontend per port; each has its own reverse NAT index (replies need the port back). */
+  ports: { name?: string; port: number; targetPort: number; protocol: 'TCP' | 'UDP'; revNatIndex: number }[];
+  /** The first port's reverse NAT index. */
   revNatIndex: number;
   backends: { pod: string; ip: string }[];
 }

@@ -11,7 +11,6 @@ import { registerScenario } from './scenario.js';
 import { registerRun } from './run.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let usageError: string | null = null;
   // yargs drops a lone '-' (stdin/stdout): carry it through as a sentinel.
   const parser = yargs(argv.map((a) => (a === '-' ? STDIO_ARG : a)))
     .scriptName('dpsim')
@@ -21,7 +20,8 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
-      usageError = msg;
+      // Throwing stops yargs before any command handler runs with missing arguments.
+      throw new CliError(EXIT.BAD_INPUT, `${msg}\n(see dpsim --help)`);
     });
   registerProg(parser);
   registerConformance(parser);
@@ -38,10 +38,6 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     throw e;
-  }
-  if (usageError !== null) {
-    process.stderr.write(`dpsim: ${usageError}\n(see dpsim --help)\n`);
-    return EXIT.BAD_INPUT;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
 }

@@ -75,8 +75,10 @@ export interface Corpus {
   /** What the corpus is about (in NAME.json). */
   about: string;
   cases: CorpusCase[];
-  /** Entries added to (or replacing) the builder's maps for this corpus. */
+  /** Entries added to the builder's maps for this corpus (state a control plane or earlier traffic left). */
   seed?: MapsJson;
+  /** Maps given whole, instead of what the builder or the object puts there. */
+  replace?: MapsJson;
 }
 
 /** Ordered collections of cases, built with a tiny DSL. */
@@ -348,13 +350,11 @@ function fromContainer(): Corpus {
   };
 }
 
-/** The builder's services plus one whose only backend (id 99) is not in the backends map. */
+/** A service whose only backend (id 99) is not in the backends map. */
 function ghostService(): MapsJson {
-  const built = nodeMaps(CLUSTER, 'node1');
   const key = (slot: number) => ({ address: ip4(GHOST_VIP), dport: 80, backend_slot: slot, proto: TCP, scope: 0 });
   return {
     cilium_lb4_services_v2: [
-      ...built.cilium_lb4_services_v2!,
       { key: key(0), value: { backend_id: 0, count: 1, rev_nat_index: 9, flags: 0 } },
       { key: key(1), value: { backend_id: 99, count: 0, rev_nat_index: 9, flags: 0 } },
     ],
@@ -367,7 +367,7 @@ function fromContainerMissedTailCalls(): Corpus[] {
     name, object: 'bpf_lxc', prog: 'cil_from_container', node: 'node1',
     about: `cil_from_container with cilium_calls holding only ${slots.length ? slots.map(([i]) => `slot ${i}`).join(', ') : 'nothing'}`,
     cases: cases.list,
-    seed: { cilium_calls: slots.map(([key, value]) => ({ key, value })) },
+    replace: { cilium_calls: slots.map(([key, value]) => ({ key, value })) },
   });
   const noEndpoint = new Cases()
     .add('client -> web: the to-endpoint tail call is missing', fromPod('client', web.ip, tcp(40000, 80)), onLxc('client'), drop('MISSED_TAIL_CALL', 'FROM_LXC'))
@@ -511,13 +511,13 @@ function toNetdev(): Corpus {
     .add('pod -> pod of another node, SCTP: not masqueraded, L4 not needed', patchIpv4(out(db.ip, tcp(33008, 5432)), (b) => { b[23] = 132; }), {}, ok('TO_NETWORK'))
     .add('pod -> world SCTP: cannot be masqueraded', patchIpv4(out('8.8.8.8', tcp(33009, 80)), (b) => { b[23] = 132; }), {}, drop('NAT_UNSUPP_PROTO'))
     .add('pod -> world ICMP echo reply: cannot be masqueraded', out('8.8.8.8', icmp(0, 0x55)), {}, drop('NAT_UNSUPP_PROTO'))
-    .add('pod -> world ICMP timestamp: cannot be masqueraded', out('8.8.8.8', icmp(13, 0x56)), {}, drop('NAT_UNSUPP_PROTO'))
+    .add('pod -> world ICMP timestamp: refused by the L4 parser first', out('8.8.8.8', icmp(13, 0x56)), {}, drop('UNKNOWN_ICMP4_TYPE'))
     .add('pod -> world fragment', patchIpv4(out('8.8.8.8', tcp(33010, 80)), (b) => { b[20] = 0x20; }), {}, drop('FRAG_NOSUPPORT'))
     .add('pod -> world TCP header cut short', patchIpv4(out('8.8.8.8', tcp(33011, 80)).subarray(0, 44), (b) => setU16(b, 16, 30)), {}, drop('CT_INVALID_HDR'))
     .add('pod -> world UDP length beyond the datagram', edit(out('8.8.8.8', udp(33012, 53)), (b) => setU16(b, 14 + 20 + 4, 200)), {}, drop('CT_INVALID_HDR'))
     .add('ARP: passes untraced', arpRequest({ srcMac: n1.mac, sip: n1.ip, tip: '192.168.10.254' }), {}, ok())
     .add('ARP header only (14 bytes): passes', arpRequest({ srcMac: n1.mac, sip: n1.ip, tip: '192.168.10.254' }).subarray(0, 14), {}, ok())
-    .add('IPv6: passes untraced', withEthertype(out('8.8.8.8', udp(33013, 53)), 0x86dd), {}, ok());
+    .add('IPv6: passes untraced', withEthertype(out('8.8.8.8', tcp(33013, 53)), 0x86dd), {}, ok());
   const good = out('8.8.8.8', udp(33014, 53));
   for (const [what, pkt] of brokenIpv4(good)) c.add(`malformed: ${what}`, pkt, {}, drop('INVALID'));
   for (const [what, pkt] of tooShort(good)) c.add(`refused: ${what}`, pkt, {}, refused());
@@ -541,7 +541,7 @@ function fromNetdev(): Corpus {
   const tcpPort = snatPortOf(client.ip, 33021, '1.1.1.1', 443, TCP);
   const icmpId = snatPortOf(client.ip, 0x1234, '1.1.1.1', 0, ICMP);
   const webPort = snatPortOf(web.ip, 33022, '8.8.8.8', 123, UDP);
-  const gonePort = 32999 + 1000;
+  const gonePort = 33999;
   const otherPort = udpPort === SNAT_MAX ? SNAT_MIN : udpPort + 1;
   const c = new Cases();
   c.add('UDP reply to a masqueraded flow: reverse SNAT, routed to client\'s lxc, world identity in the mark', back('8.8.8.8', udp(53, udpPort)), {}, redirect('FROM_NETWORK'))
@@ -562,7 +562,7 @@ function fromNetdev(): Corpus {
     .add('SCTP to the node', patchIpv4(back('8.8.8.8', tcp(53, udpPort)), (b) => { b[23] = 132; }), {}, ok('FROM_NETWORK'))
     .add('ARP: passes untraced', arpRequest({ srcMac: GW_MAC, sip: '192.168.10.254', tip: n1.ip }), {}, ok())
     .add('ARP header only (14 bytes): passes', arpRequest({ srcMac: GW_MAC, sip: '192.168.10.254', tip: n1.ip }).subarray(0, 14), {}, ok())
-    .add('IPv6: passes untraced', withEthertype(back('8.8.8.8', udp(53, udpPort)), 0x86dd), {}, ok());
+    .add('IPv6: passes untraced', withEthertype(back('8.8.8.8', tcp(53, udpPort)), 0x86dd), {}, ok());
   const good = back('8.8.8.8', udp(53, udpPort));
   for (const [what, pkt] of brokenIpv4(good)) c.add(`malformed: ${what}`, pkt, {}, drop('INVALID'));
   for (const [what, pkt] of tooShort(good)) c.add(`refused: ${what}`, pkt, {}, refused());
@@ -601,15 +601,14 @@ export interface ResolvedCorpus {
 
 export async function resolveCorpus(corpus: Corpus): Promise<ResolvedCorpus> {
   const spec = await objectSpec(corpus.object);
-  const maps = mapsOf(spec, { ...nodeMaps(CLUSTER, corpus.node), ...(corpus.seed ?? {}) });
-  for (const name of Object.keys(corpus.seed ?? {})) if (!(name in maps)) throw new Error(`${corpus.name}: ${corpus.object} has no map ${name}`);
-  if (corpus.seed) {
-    // Seeded entries of a map the builder also fills are added to the builder's, not instead of them.
-    const built = mapsOf(spec, nodeMaps(CLUSTER, corpus.node));
-    for (const [name, entries] of Object.entries(corpus.seed)) {
-      if (name === 'cilium_calls' || name === 'cilium_lb4_services_v2') continue; // given whole
-      maps[name] = [...(built[name] ?? []), ...entries];
-    }
+  const maps = mapsOf(spec, nodeMaps(CLUSTER, corpus.node));
+  for (const [name, entries] of Object.entries(corpus.seed ?? {})) {
+    if (!spec.maps.some((m) => m.name === name)) throw new Error(`${corpus.name}: ${corpus.object} has no map ${name}`);
+    maps[name] = [...(maps[name] ?? []), ...entries];
+  }
+  for (const [name, entries] of Object.entries(corpus.replace ?? {})) {
+    if (!spec.maps.some((m) => m.name === name)) throw new Error(`${corpus.name}: ${corpus.object} has no map ${name}`);
+    maps[name] = entries;
   }
   const rodata = nodeConfig(CLUSTER, corpus.node);
   return {
