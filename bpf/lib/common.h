@@ -39,6 +39,13 @@
 #define IDENTITY_HOST		1
 #define IDENTITY_WORLD		2
 #define IDENTITY_REMOTE_NODE	6
+/* Local-scope identities (CIDRs named by policy) have bit 24 set, as in Cilium. */
+#define IDENTITY_LOCAL_SCOPE	(1U << 24)
+
+static __always_inline int identity_is_cidr(__u32 identity)
+{
+	return (identity & IDENTITY_LOCAL_SCOPE) != 0;
+}
 
 /* An IPv4 or IPv6 address in network byte order; keys carry a family next to it. */
 union ip_addr {

@@ -39,7 +39,8 @@ static __always_inline bool snat_v4_needed(const struct ipv4_ctx *ip)
 	if (!enable_masquerade || !in_pod_cidr(ip->saddr) || in_cluster_cidr(ip->daddr))
 		return false;
 	info = ipcache_lookup4(ip->daddr);
-	return !info || info->sec_identity == IDENTITY_WORLD;
+	/* Outside the cluster: world, or a CIDR identity a policy carved out of the world. */
+	return !info || info->sec_identity == IDENTITY_WORLD || identity_is_cidr(info->sec_identity);
 }
 
 /* otuple: the pod's flow (NAT_DIR_EGRESS). Fills *out with the new mapping. */

@@ -25,8 +25,13 @@ export async function executePlan(plan: Plan): Promise<BuildResult> {
   await stage('namespaces', () => ipBatch(undefined, plan.namespaces.map((ns) => `netns add ${ns}`)));
   await stage('sysctls', () => Promise.all(plan.sysctls.map((b) => run(inNetns(b.netns, 'sysctl', ['-q', '-w', ...b.lines])))));
   await stage('links', () => Promise.all(plan.links.map((b) => ipBatch(b.netns, b.lines))));
+  const bridgeBatch = (netns: string) => plan.bridge.find((b) => b.netns === netns);
   await stage('config', () => Promise.all([
-    ...plan.config.map((b) => ipBatch(b.netns, b.lines)),
+    // A namespace's FDB entries once its ip batch has put the ports on the bridge.
+    ...plan.config.map((b) => ipBatch(b.netns, b.lines).then(() => {
+      const fdb = bridgeBatch(b.netns);
+      return fdb && run(['bridge', '-n', b.netns, '-batch', '-'], { input: fdb.lines.join('\n') + '\n' });
+    })),
     ...plan.nft.map((n) => run(inNetns(n.netns, 'nft', ['-f', '-']), { input: n.ruleset })),
   ]));
   const devices = new Map<string, Record<string, Device>>();

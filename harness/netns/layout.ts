@@ -52,10 +52,14 @@ export interface WorldLayout {
   underlayPort: string;
 }
 
+type QuietOption = 'permanentNeighbours' | 'quietTcp';
+
 export interface Layout {
   runId: string;
   vxlanPort: number;
-  options: Required<Omit<TestbedOptions, 'workDir'>>;
+  options: Required<Omit<TestbedOptions, 'workDir' | QuietOption>>;
+  /** The options that silence the kernel for byte-exact comparisons (off by default). */
+  quiet: Required<Pick<TestbedOptions, QuietOption>>;
   underlayNetns: string;
   nodes: NodeLayout[];
   world: WorldLayout[];
@@ -186,9 +190,8 @@ export function layoutOf(spec: TestbedSpec, runId: string): Layout {
       masquerade: o.masquerade ?? 'none',
       ipv6: o.ipv6 ?? false,
       keepOffloads: o.keepOffloads ?? false,
-      permanentNeighbours: o.permanentNeighbours ?? false,
-      quietTcp: o.quietTcp ?? false,
     },
+    quiet: { permanentNeighbours: o.permanentNeighbours ?? false, quietTcp: o.quietTcp ?? false },
     underlayNetns: netnsName(runId, 'underlay'),
     nodes,
     world,

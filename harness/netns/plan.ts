@@ -4,7 +4,7 @@
 //   2 sysctls         per namespace, before any device exists (new devices copy `default`)
 //   3 links           nodes and world hosts create their veths with the far end directly in
 //                     the pod / underlay namespace; the underlay creates its bridge
-//   4 config          addresses, routes, bridge ports, neighbours; nft masquerade
+//   4 config          addresses, routes, bridge ports, neighbours, static FDB; nft masquerade
 //   5 offloads        ethtool on every device, then the devices are read back
 import { networkOf } from './addr.js';
 import { underlaySubnets, type Layout, type NodeLayout, type PodLayout, type WorldLayout } from './layout.js';
@@ -19,6 +19,8 @@ export interface Plan {
   sysctls: NetnsBatch[];
   links: NetnsBatch[];
   config: NetnsBatch[];
+  /** `bridge -batch` lines (static FDB entries), run with the config stage. */
+  bridge: NetnsBatch[];
   nft: { netns: string; ruleset: string }[];
   /** Devices whose offloads are turned off (empty lists when options.keepOffloads). */
   offloads: NetnsBatch[];
@@ -34,7 +36,7 @@ function identity(d: { ifindex?: number; mac?: string; mtu?: number }): string {
 function sysctls(layout: Layout, kind: 'underlay' | 'node' | 'pod' | 'world'): string[] {
   const s = ['net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0'];
   // Segments with only the MSS option: what an emulated TCP can reproduce byte for byte.
-  if (layout.options.quietTcp && (kind === 'pod' || kind === 'world')) s.push('net.ipv4.tcp_timestamps=0', 'net.ipv4.tcp_sack=0', 'net.ipv4.tcp_window_scaling=0');
+  if (layout.quiet.quietTcp && (kind === 'pod' || kind === 'world')) s.push('net.ipv4.tcp_timestamps=0', 'net.ipv4.tcp_sack=0', 'net.ipv4.tcp_window_scaling=0');
   if (!layout.options.ipv6) s.push('net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1');
   // Nodes forward between pods, the overlay and eth0, and may see their own addresses as
   // sources on packets the datapath redirects back in.
@@ -92,9 +94,18 @@ function worldRoutes(layout: Layout, world: WorldLayout): string[] {
 
 /** Permanent entries for every other node and world host: the underlay carries no ARP. */
 function underlayNeighbours(layout: Layout, self: NodeLayout | WorldLayout): string[] {
-  if (!layout.options.permanentNeighbours) return [];
+  if (!layout.quiet.permanentNeighbours) return [];
   const peers = [...layout.nodes.map((n) => ({ ip: n.underlay.ip, mac: n.mac, it: n as NodeLayout | WorldLayout })), ...layout.world.map((w) => ({ ip: w.cidr.ip, mac: w.mac, it: w as NodeLayout | WorldLayout }))];
   return peers.filter((p) => p.it !== self).map((p) => `neigh replace ${p.ip} lladdr ${p.mac} dev eth0 nud permanent`);
+}
+
+/**
+ * With permanent neighbours the bridge would never learn where a MAC is (no ARP crosses it)
+ * and flood the first frames to every port, world hosts included: static entries instead.
+ */
+function underlayFdb(layout: Layout): string[] {
+  if (!layout.quiet.permanentNeighbours) return [];
+  return [...layout.nodes, ...layout.world].map((x) => `fdb replace ${x.mac} dev ${x.underlayPort} master static`);
 }
 
 function podConfig(pod: PodLayout, node: NodeLayout, staticNeighbour: boolean): string[] {
@@ -144,6 +155,7 @@ export function planOf(layout: Layout): Plan {
       ...layout.world.map((w) => ({ netns: w.netns, lines: [...worldRoutes(layout, w), ...underlayNeighbours(layout, w)] })),
       ...layout.nodes.map((n) => ({ netns: n.netns, lines: underlayNeighbours(layout, n) })).filter((b) => b.lines.length),
     ],
+    bridge: [{ netns: layout.underlayNetns, lines: underlayFdb(layout) }].filter((b) => b.lines.length),
     nft: layout.options.masquerade === 'nft' ? layout.nodes.map((n) => ({ netns: n.netns, ruleset: masqueradeRuleset(layout, n) })) : [],
     offloads: [
       offloads(layout.underlayNetns, [UNDERLAY_BRIDGE, ...layout.nodes.map((n) => n.underlayPort), ...layout.world.map((w) => w.underlayPort)]),

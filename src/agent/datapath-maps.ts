@@ -4,7 +4,7 @@
 // docs/datapath.md; test/datapath pins them to bytes.
 
 import type { JsonValue, MapsJson } from '../maps/index.js';
-import { AF_INET, ENDPOINT_F, IDENTITY, IPCACHE_F, PROTO, POLICY_PREFIX, ipcachePrefixLen, type Proto } from './datapath-constants.js';
+import { AF_INET, ENDPOINT_F, IDENTITY, IPCACHE_F, PROTO, POLICY_PREFIX, ipcachePrefixLen } from './datapath-constants.js';
 import { ipToNum, parseCidr } from './ipv4.js';
 
 export interface DatapathNode {
@@ -163,7 +163,7 @@ function serviceMaps(c: DatapathCluster): Pick<MapsJson, 'cilium_lb4_services_v2
   const backends = new Map<number, JsonValue>();
   const revnat: Entries = [];
   for (const s of c.services) {
-    const proto = PROTO[s.proto as Proto];
+    const proto = PROTO[s.proto];
     const key = (slot: number) => ({ address: ipToNum(s.vip), dport: s.port, backend_slot: slot, proto, scope: 0 });
     services.push({ key: key(0), value: { backend_id: 0, count: s.backends.length, rev_nat_index: s.revNatIndex, flags: 0 } });
     s.backends.forEach((b, i) => {

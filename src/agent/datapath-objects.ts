@@ -4,6 +4,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseObjectSpec, type ObjectSpec } from '../elf/index.js';
 import type { JsonValue, MapsJson } from '../maps/index.js';
 import { AgentError } from './errors.js';
@@ -11,7 +12,8 @@ import { mapsOf } from './map-bytes.js';
 import { rodataVariables } from './node-config.js';
 import type { AttachmentPlan, ObjectPlan } from './plan-types.js';
 
-export const DEFAULT_DATAPATH_DIR = 'bpf/build';
+/** The repository's bpf/build (where `make -C bpf` puts the objects, as the kernel backend reads them). */
+export const DEFAULT_DATAPATH_DIR = fileURLToPath(new URL('../../bpf/build', import.meta.url));
 
 /** Object → [device kind, program, direction]; `lxc` means every pod's lxc on the node. */
 export const DATAPATH_PROGRAMS = {

@@ -3,7 +3,7 @@
 // alone, so the same scenario always gives a byte-identical plan.
 
 import type { ParsedScenario } from '../scenario/parse.js';
-import { HASH_SEED, SNAT_PORTS, VXLAN_PORT } from './datapath-constants.js';
+import { HASH_SEED, IDENTITY, SNAT_PORTS, VXLAN_PORT } from './datapath-constants.js';
 import { nodeMaps, type DatapathCluster } from './datapath-maps.js';
 import { attachments, datapathSpecs, objectPlans } from './datapath-objects.js';
 import { IdentityAllocator, identityLabels } from './identity.js';
@@ -25,7 +25,7 @@ export { AgentError, formatAgentError } from './errors.js';
 export type * from './plan-types.js';
 
 export interface BuildPlanOptions {
-  /** Where bpf_{lxc,overlay,host}.o are (default bpf/build, from the working directory). */
+  /** Where bpf_{lxc,overlay,host}.o are (default: the repository's bpf/build). */
   datapathDir?: string;
 }
 
@@ -98,9 +98,9 @@ export function buildPlan(parsed: ParsedScenario, opts: BuildPlanOptions = {}): 
   };
 }
 
-/** Identities the maps refer to (reserved ones only when used), every pod and CIDR identity, by number. */
+/** Every pod and CIDR identity, and the reserved ones the maps refer to (the IP cache always has host, world, remote-node), by number. */
 function usedIdentities(ids: IdentityAllocator, c: DatapathCluster): ClusterPlan['identities'] {
-  const used = new Set<number>([1, 2, 6, ...c.policy.map((e) => e.identity)]);
+  const used = new Set<number>([IDENTITY.host, IDENTITY.world, IDENTITY['remote-node'], ...c.policy.map((e) => e.identity)]);
   return [...ids.byId.values()]
     .filter((i) => i.kind !== 'reserved' || used.has(i.id))
     .sort((a, b) => a.id - b.id)

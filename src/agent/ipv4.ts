@@ -33,11 +33,6 @@ export function formatPrefix(p: Prefix): string {
   return `${numToIp(p.base)}/${p.len}`;
 }
 
-export function inCidr(ip: string, cidr: string): boolean {
-  const { base, len } = parseCidr(cidr);
-  return ((ipToNum(ip) & maskOf(len)) >>> 0) === base;
-}
-
 /** Whether `inner` lies within `outer` (equal counts). */
 export function prefixContains(outer: Prefix, inner: Prefix): boolean {
   return inner.len >= outer.len && ((inner.base & maskOf(outer.len)) >>> 0) === outer.base;
@@ -79,25 +74,4 @@ export function cidrAt(cidr: string, path: ScenarioPath, opts: { allowBareIp?: b
   }
   if (ipToNum(cidr.split('/')[0]!) !== p.base) throw new AgentError(path, `${cidr} has host bits set: did you mean ${formatPrefix(p)}?`);
   return p;
-}
-
-/** `cidr` minus the `except` prefixes, as a list of disjoint prefixes. */
-export function subtractCidrs(cidr: string, except: string[]): string[] {
-  let parts = [parseCidr(cidr)];
-  for (const ex of except.map(parseCidr)) {
-    const next: Prefix[] = [];
-    for (const p of parts) {
-      if (prefixContains(ex, p)) continue; // fully excluded
-      if (!prefixContains(p, ex)) { next.push(p); continue; }
-      // split p until ex is carved out
-      let cur = p;
-      while (cur.len < ex.len) {
-        const len = cur.len + 1;
-        const lo = { base: cur.base, len }, hi = { base: (cur.base + 2 ** (32 - len)) >>> 0, len };
-        if (prefixContains(lo, ex)) { next.push(hi); cur = lo; } else { next.push(lo); cur = hi; }
-      }
-    }
-    parts = next;
-  }
-  return parts.sort(comparePrefixes).map(formatPrefix);
 }

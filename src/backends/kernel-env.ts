@@ -8,7 +8,7 @@ import { kernelAvailability } from '../../harness/kernel-availability.js';
 import { ensureBpffs } from '../../harness/netns/index.js';
 import { BackendUnavailable } from './types.js';
 
-const TOOLS = ['ip', 'nsenter', 'tcpdump', 'socat', 'ping', 'ethtool', 'sysctl', 'make', 'gcc'];
+const TOOLS = ['ip', 'bridge', 'nsenter', 'tcpdump', 'socat', 'ping', 'ethtool', 'sysctl', 'make', 'gcc'];
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {

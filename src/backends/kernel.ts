@@ -44,7 +44,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class KernelBackend implements Backend {
   readonly name = 'kernel' as const;
   /** Milliseconds per phase, measured here (the runner measures its own too). */
-  readonly timings = { setupMs: 0, runMs: 0, collectMs: 0, teardownMs: 0 };
+  readonly timings = { setupMs: 0, runMs: 0, collectMs: 0, teardownMs: 0, setupStagesMs: {} as Record<string, number> };
   private readonly timeline = new Timeline();
   private readonly results: StepResult[] = [];
   private running: Running | undefined;
@@ -61,25 +61,31 @@ export class KernelBackend implements Backend {
   async setup(plan: ClusterPlan): Promise<void> {
     if (this.testbedOf) throw new Error('KernelBackend.setup: already set up');
     const start = performance.now();
-    await checkKernelBackend();
+    let mark = start;
+    const stage = <T>(name: string, value: T): T => {
+      this.timings.setupStagesMs[name] = Math.round(performance.now() - mark);
+      mark = performance.now();
+      return value;
+    };
+    stage('checks', await checkKernelBackend());
     const files = plan.nodes.flatMap((n) => n.objects.map((o) => o.file));
     await ensureObjects(files);
-    const specs = await loadSpecs(files);
+    const specs = stage('objects', await loadSpecs(files));
     const names = new PlaceNames(plan);
-    const tb = await createTestbed({ ...testbedSpecOf(plan, names), ...(this.opts.runId ? { runId: this.opts.runId } : {}) });
+    const tb = stage('topology', await createTestbed({ ...testbedSpecOf(plan, names), ...(this.opts.runId ? { runId: this.opts.runId } : {}) }));
     this.testbedOf = tb;
     try {
       checkDevices(tb, plan, names);
-      const loaders = new Map(await Promise.all(plan.nodes.map(async (n) => {
+      const loaders = stage('datapath', new Map(await Promise.all(plan.nodes.map(async (n) => {
         const loader = await tb.loader(names.testbed(n.name));
         await loadNode(loader, n, specs);
         return [n.name, loader] as const;
-      })));
+      }))));
       const events = new EventLog(plan, loaders, this.timeline);
-      const [servers, captures] = await Promise.all([
+      const [servers, captures] = stage('servers+captures', await Promise.all([
         EchoServers.start(tb, plan, names, this.timeline),
         Captures.start(tb, planDevices(plan), names),
-      ]);
+      ]));
       this.running = { plan, tb, names, specs, loaders, events, servers, captures };
       await events.drain(); // anything before the first step is not the steps'
     } catch (err) {
