@@ -9,7 +9,7 @@ import { DecodedProgram } from './program.js';
 import { disassemble } from '../isa/disasm.js';
 import { helperName } from '../isa/helper-names.js';
 import { LIMITS, ATOMIC } from '../isa/opcodes.js';
-import { mul64, udiv64, umod64, sdiv64, smod64, lsh64, rsh64, arsh64, bswap16, bswap32 } from './alu64.js';
+import { udiv64, umod64, sdiv64, smod64, lsh64, rsh64, arsh64, bswap16, bswap32 } from './alu64.js';
 
 /** A helper reads r1..r5 from vm.L/vm.H; a returned number becomes r0 (sign-extended to 64). */
 export type HelperFn = (vm: Vm) => number | void;
@@ -157,7 +157,17 @@ export class Vm {
           // ---- ALU64, immediate operand ----
           case 0x07: { const d = (w >> 8) & 15; const a = L[d]!; const r = (a + IMM[pc]!) | 0; H[d] = (H[d]! + IMMHI[pc]! + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0; L[d] = r; pc++; break; }
           case 0x17: { const d = ((w >> 8) & 15); const a = L[d]! >>> 0, b = IMM[pc]! >>> 0; H[d] = (H[d]! - IMMHI[pc]! - (a < b ? 1 : 0)) | 0; L[d] = (a - b) | 0; pc++; break; }
-          case 0x27: { const d = ((w >> 8) & 15); mul64(L[d]!, H[d]!, IMM[pc]!, IMMHI[pc]!, tmp); L[d] = tmp.lo; H[d] = tmp.hi; pc++; break; }
+          case 0x27: {
+            // 64x64→64 multiply inline (16-bit limbs for the low halves, imul for the cross terms)
+            const d = (w >> 8) & 15;
+            const al = L[d]!, bl = IMM[pc]!, bh = IMMHI[pc]!;
+            const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+            const mid = a0 * b1 + a1 * b0;
+            const low = a0 * b0 + (mid % 65536) * 65536;
+            H[d] = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / TWO32) + Math.imul(al, bh) + Math.imul(H[d]!, bl)) | 0;
+            L[d] = low | 0;
+            pc++; break;
+          }
           case 0x37: { const d = ((w >> 8) & 15); ((w >> 16) ? sdiv64 : udiv64)(L[d]!, H[d]!, IMM[pc]!, IMMHI[pc]!, tmp); L[d] = tmp.lo; H[d] = tmp.hi; pc++; break; }
           case 0x47: { const d = ((w >> 8) & 15); L[d] = L[d]! | IMM[pc]!; H[d] = H[d]! | IMMHI[pc]!; pc++; break; }
           case 0x57: { const d = ((w >> 8) & 15); L[d] = L[d]! & IMM[pc]!; H[d] = H[d]! & IMMHI[pc]!; pc++; break; }
@@ -179,7 +189,17 @@ export class Vm {
           // ---- ALU64, register operand ----
           case 0x0f: { const d = (w >> 8) & 15, s = (w >> 12) & 15; const a = L[d]!; const r = (a + L[s]!) | 0; H[d] = (H[d]! + H[s]! + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0; L[d] = r; pc++; break; }
           case 0x1f: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); const a = L[d]! >>> 0, b = L[r]! >>> 0; H[d] = (H[d]! - H[r]! - (a < b ? 1 : 0)) | 0; L[d] = (a - b) | 0; pc++; break; }
-          case 0x2f: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); mul64(L[d]!, H[d]!, L[r]!, H[r]!, tmp); L[d] = tmp.lo; H[d] = tmp.hi; pc++; break; }
+          case 0x2f: {
+            // 64x64→64 multiply inline (16-bit limbs for the low halves, imul for the cross terms)
+            const d = (w >> 8) & 15;
+            const al = L[d]!, bl = L[(w >> 12) & 15]!, bh = H[(w >> 12) & 15]!;
+            const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+            const mid = a0 * b1 + a1 * b0;
+            const low = a0 * b0 + (mid % 65536) * 65536;
+            H[d] = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / TWO32) + Math.imul(al, bh) + Math.imul(H[d]!, bl)) | 0;
+            L[d] = low | 0;
+            pc++; break;
+          }
           case 0x3f: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); ((w >> 16) ? sdiv64 : udiv64)(L[d]!, H[d]!, L[r]!, H[r]!, tmp); L[d] = tmp.lo; H[d] = tmp.hi; pc++; break; }
           case 0x4f: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); L[d] = L[d]! | L[r]!; H[d] = H[d]! | H[r]!; pc++; break; }
           case 0x5f: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); L[d] = L[d]! & L[r]!; H[d] = H[d]! & H[r]!; pc++; break; }
