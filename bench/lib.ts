@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoPath } from '../src/repo-root.js';
 
-export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+export const BENCH_DIR = repoPath('bench');
 export const PROGS_DIR = join(BENCH_DIR, 'progs');
 export const BUILD_DIR = join(BENCH_DIR, 'build');
 export const CLANG = process.env.CLANG ?? 'clang-19';

@@ -11,9 +11,11 @@ export interface BuildResult {
 }
 
 // Offloads merge or defer packets and leave checksums partial (pitfalls 9, 13); a feature a
-// device does not have is skipped, not an error.
+// device does not have is skipped, not an error. `ethtool DEV` (get link) also makes the
+// kernel process the device's pending link-watch event now: until then a bridge port whose
+// carrier just came up stays disabled (drop reason BRIDGE_INGRESS_STP_STATE), for up to 1 s.
 const OFFLOADS_OFF_AND_READ_BACK =
-  'for d in "$@"; do ethtool -K "$d" tx off gso off tso off gro off >/dev/null 2>&1; done; exec ip -d -j link show';
+  'for d in "$@"; do ethtool -K "$d" tx off gso off tso off gro off >/dev/null 2>&1; ethtool "$d" >/dev/null 2>&1; done; exec ip -d -j link show';
 
 export async function executePlan(plan: Plan): Promise<BuildResult> {
   const stageMs: Record<string, number> = {};
@@ -39,5 +41,18 @@ export async function executePlan(plan: Plan): Promise<BuildResult> {
     const { stdout } = await run(inNetns(b.netns, 'sh', ['-c', OFFLOADS_OFF_AND_READ_BACK, 'sh', ...b.lines]));
     devices.set(b.netns, parseIpLinks(stdout));
   })));
+  await stage('bridge', () => waitForwarding(plan.underlayNetns));
   return { devices, stageMs };
+}
+
+/** Until every port of the underlay bridge forwards (a port is disabled until its link-watch event ran). */
+async function waitForwarding(netns: string, timeoutMs = 3000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const ports = JSON.parse((await run(['bridge', '-n', netns, '-j', 'link', 'show'])).stdout || '[]') as { ifname: string; state?: string }[];
+    const waiting = ports.filter((p) => p.state !== 'forwarding');
+    if (!waiting.length) return;
+    if (performance.now() > deadline) throw new Error(`underlay bridge ports not forwarding after ${timeoutMs} ms: ${waiting.map((p) => `${p.ifname} ${p.state}`).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -6,6 +6,7 @@
 //                     the pod / underlay namespace; the underlay creates its bridge
 //   4 config          addresses, routes, bridge ports, neighbours, static FDB; nft masquerade
 //   5 offloads        ethtool on every device, then the devices are read back
+//   6 bridge          wait until every underlay bridge port forwards
 import { networkOf } from './addr.js';
 import { underlaySubnets, type Layout, type NodeLayout, type PodLayout, type WorldLayout } from './layout.js';
 
@@ -16,6 +17,8 @@ export interface NetnsBatch {
 
 export interface Plan {
   namespaces: string[];
+  /** Where the bridge is: set-up ends once all its ports forward. */
+  underlayNetns: string;
   sysctls: NetnsBatch[];
   links: NetnsBatch[];
   config: NetnsBatch[];
@@ -133,6 +136,7 @@ export function planOf(layout: Layout): Plan {
   const pods = layout.nodes.flatMap((node) => node.pods.map((pod) => ({ pod, node })));
   const offloads = (netns: string, devices: string[]): NetnsBatch => ({ netns, lines: layout.options.keepOffloads ? [] : devices });
   return {
+    underlayNetns: layout.underlayNetns,
     namespaces: [layout.underlayNetns, ...layout.nodes.map((n) => n.netns), ...pods.map(({ pod }) => pod.netns), ...layout.world.map((w) => w.netns)],
     sysctls: [
       { netns: layout.underlayNetns, lines: sysctls(layout, 'underlay') },

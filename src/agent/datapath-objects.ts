@@ -11,9 +11,10 @@ import { AgentError } from './errors.js';
 import { mapsOf } from './map-bytes.js';
 import { rodataVariables } from './node-config.js';
 import type { AttachmentPlan, ObjectPlan } from './plan-types.js';
+import { repoPath } from '../repo-root.js';
 
 /** The repository's bpf/build (where `make -C bpf` puts the objects, as the kernel backend reads them). */
-export const DEFAULT_DATAPATH_DIR = fileURLToPath(new URL('../../bpf/build', import.meta.url));
+export const DEFAULT_DATAPATH_DIR = repoPath('bpf', 'build');
 
 /** Object → [device kind, program, direction]; `lxc` means every pod's lxc on the node. */
 export const DATAPATH_PROGRAMS = {

@@ -11,8 +11,9 @@ import { createMap, encodeValue, importMaps, packPercpu, type AnyBpfMap, type Ma
 import { toMapDef } from '../vm/index.js';
 import { run } from '../../harness/netns/exec.js';
 import type { FillSection, NodeLoader, RodataPatch } from '../../harness/netns/index.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = REPO_ROOT;
 export const OBJECT_DIR = join(REPO, 'bpf/build');
 
 export const objectPath = (file: string): string => join(OBJECT_DIR, file);

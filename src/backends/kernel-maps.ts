@@ -3,14 +3,16 @@
 // backends' dumps come out of the same code (exportMaps: perf event arrays left out).
 
 import type { ObjectSpec } from '../elf/index.js';
-import { createMap, exportMaps, unpackPercpu, type AnyBpfMap, type MapsJson } from '../maps/index.js';
-import type { ProgArrayMap } from '../maps/index.js';
+import { createMap, exportMaps, unpackPercpu, type AnyBpfMap, type MapsJson, type ProgArrayMap } from '../maps/index.js';
 import { toMapDef } from '../vm/index.js';
 import type { NodeLoader } from '../../harness/netns/index.js';
 
 const EVENT_TYPES = new Set(['perf_event_array', 'ringbuf']);
 const PERCPU_TYPES = new Set(['percpu_hash', 'percpu_array', 'lru_percpu_hash']);
+/** BPF_F_RDONLY, BPF_F_WRONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG. */
+const READONLY_FLAGS = 0x8 | 0x10 | 0x80 | 0x100;
 
+/** Every stateful map of one loaded instance; per-CPU values per possible CPU, prog arrays by program name. */
 export async function dumpObjectMaps(loader: NodeLoader, instance: string, spec: ObjectSpec): Promise<MapsJson> {
   const scratch: AnyBpfMap[] = [];
   let progNames: Map<number, string> | undefined;
@@ -37,6 +39,3 @@ export async function dumpObjectMaps(loader: NodeLoader, instance: string, spec:
   }
   return exportMaps(scratch);
 }
-
-/** BPF_F_RDONLY, BPF_F_WRONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG. */
-const READONLY_FLAGS = 0x8 | 0x10 | 0x80 | 0x100;

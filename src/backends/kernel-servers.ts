@@ -25,9 +25,9 @@ const FORKED = /forked off child process (\d+)/;
 const TRANSFERRED = /socat\[(\d+)\] I transferred (\d+) bytes/;
 const DATAGRAM = /received packet with \d+ bytes from AF=2 ([\d.]+):(\d+)/;
 
+/** Teardown reaps them: the testbed tracks every server (and kills socat's children with the namespace). */
 export class EchoServers {
   readonly hits: ServerHit[] = [];
-  readonly processes: BackgroundProcess[] = [];
 
   private constructor(private readonly timeline: Timeline) {}
 
@@ -54,7 +54,6 @@ export class EchoServers {
       : ['socat', '-d', '-d', `UDP-RECVFROM:${port},fork`, 'PIPE'];
     const proc = new BackgroundProcess(tb.netnsOf(names.testbed(place)), argv, (p) => tb.untrack(p));
     tb.track(proc);
-    this.processes.push(proc);
     const children = new Map<number, ServerHit>();
     let lastAccept: ServerHit | undefined;
     proc.onLine((line) => {
@@ -78,9 +77,5 @@ export class EchoServers {
   /** What the servers saw during STEP, for one protocol, in order. */
   hitsOf(step: number, protocol: 'TCP' | 'UDP'): ServerHit[] {
     return this.hits.filter((h) => h.step === step && h.protocol === protocol);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.processes.map((p) => p.stop('SIGTERM', 1000)));
   }
 }

@@ -99,6 +99,7 @@ export class KernelBackend implements Backend {
   async runStep(step: ResolvedStep): Promise<StepResult> {
     const r = this.require();
     const start = performance.now();
+    const lostBefore = r.events.lost;
     this.timeline.startStep(step.index);
     const poll = setInterval(() => void r.events.drain().catch(() => undefined), EVENT_POLL_MS);
     let result: StepResult;
@@ -107,9 +108,13 @@ export class KernelBackend implements Backend {
     } finally {
       clearInterval(poll);
     }
+    // Late packets, events and server log lines still count for this step.
     await sleep(this.opts.settleMs ?? 50);
     await r.events.drain();
     result.drops = r.events.dropsOf(step.index);
+    if (step.kind === 'tcp' || step.kind === 'udp') Object.assign(result, serverView(r.servers, step));
+    const lost = r.events.lost - lostBefore;
+    if (lost) result.note = [result.note, `${lost} datapath events lost (perf ring full)`].filter(Boolean).join('; ');
     this.results.push(result);
     this.timings.runMs += Math.round(performance.now() - start);
     return result;
@@ -131,18 +136,7 @@ export class KernelBackend implements Backend {
       return { ...base, sent: c.sent, replies: c.replies, delivered, ...(c.note ? { note: c.note } : {}) };
     }
     const c = step.kind === 'tcp' ? await runTcp(netns, step) : await runUdp(netns, step);
-    await sleep(this.opts.settleMs ?? 50); // the server's log lines arrive after the client ends
-    const hits = r.servers.hitsOf(step.index, step.kind === 'tcp' ? 'TCP' : 'UDP');
-    const first = hits[0];
-    return {
-      ...base,
-      sent: c.sent,
-      replies: c.replies,
-      delivered: hits.some((h) => h.data || step.bytes === 0),
-      ...(first ? { sourceSeen: first.peer.ip } : {}),
-      ...(first?.place.startsWith('pod:') ? { backend: first.place.slice(4) } : {}),
-      ...(c.note ? { note: c.note } : {}),
-    };
+    return { ...base, sent: c.sent, replies: c.replies, delivered: false, ...(c.note ? { note: c.note } : {}) };
   }
 
   async collect(): Promise<Omit<BackendRun, 'timings'> & { clockS: number }> {
@@ -177,6 +171,17 @@ export class KernelBackend implements Backend {
     if (!this.running) throw new Error('KernelBackend: setup() has not completed (or teardown() ran)');
     return this.running;
   }
+}
+
+/** What the echo servers saw of a TCP/UDP step: the first peer, and which pod answered. */
+function serverView(servers: EchoServers, step: Extract<ResolvedStep, { kind: 'tcp' | 'udp' }>): Pick<StepResult, 'delivered' | 'sourceSeen' | 'backend'> {
+  const hits = servers.hitsOf(step.index, step.kind === 'tcp' ? 'TCP' : 'UDP');
+  const first = hits[0];
+  return {
+    delivered: hits.some((h) => h.data || step.bytes === 0),
+    ...(first ? { sourceSeen: first.peer.ip } : {}),
+    ...(first?.place.startsWith('pod:') ? { backend: first.place.slice(4) } : {}),
+  };
 }
 
 /** The kernel must have created every device exactly as the plan says. */

@@ -9,8 +9,9 @@ import { testRun, formatFault } from '../vm/index.js';
 import { udpFrame } from '../packet/build.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { loadObject } from './load.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = REPO_ROOT;
 
 export function buildBpf(): string {
   try {

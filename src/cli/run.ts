@@ -13,8 +13,9 @@ import { BackendUnavailable } from '../backends/types.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { buildBpf } from './examples.js';
 import { formatRunReport } from '../scenario/report-text.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = REPO_ROOT;
 export const DEFAULT_SCENARIO = join(ROOT, 'scenarios', 'default.yaml');
 
 async function makeBackend(name: 'emu' | 'kernel'): Promise<Backend> {

@@ -9,9 +9,15 @@ export class CaptureLog {
   readonly packets: CapturedPacket[] = [];
   step = -1;
 
-  constructor(private readonly clock: () => number, private readonly startNs: number) {}
+  constructor(
+    private readonly clock: () => number,
+    private readonly startNs: number,
+    /** Which devices are observation points (the kernel backend captures the plan's devices only). */
+    private readonly observed: (dev: Device) => boolean = () => true,
+  ) {}
 
   record(dev: Device, dir: Direction, skb: SkBuff): void {
+    if (!this.observed(dev)) return;
     this.packets.push({ point: `${dev.point}:${dir}`, timeNs: this.clock() - this.startNs, frame: skb.packet.copy(), step: this.step });
   }
 }

@@ -43,8 +43,10 @@ export class NodeDatapath {
     return { label: `${file}:${program}`, run: (skb, dev, dir) => this.run(obj, prog, skb, dev, dir) };
   }
 
+  private devices: Set<number> | null = null;
+
   private run(obj: LoadedObject, prog: ReturnType<LoadedObject['program']>, skb: SkBuff, dev: Device, dir: Direction): HookResult {
-    const devices = new Set(this.ns.devices.map((d) => d.ifindex));
+    const devices = (this.devices ??= new Set(this.ns.devices.map((d) => d.ifindex)));
     let r;
     try {
       r = runOnSkb(obj, prog, skb, { clockNs: BigInt(this.clockNs()), devices, fib: this.fib() });
@@ -59,7 +61,7 @@ export class NodeDatapath {
       this.log.events.push({ node: this.node, step: this.log.step, data: e.data });
       if (e.data[0] === NOTIFY_DROP && e.data.length >= 40) {
         const ifindex = new DataView(e.data.buffer, e.data.byteOffset).getUint32(32, true);
-        this.log.drops.push({ step: this.log.step, node: this.node, reason: e.data[1]!, device: this.ns.byIndex(ifindex)?.name ?? '', ifindex });
+        this.log.drops.push({ step: this.log.step, node: this.node, reason: e.data[1]!, device: this.ns.byIndex(ifindex)?.name ?? `ifindex ${ifindex}`, ifindex });
       }
     }
     if (r.fault) {

@@ -134,7 +134,9 @@ export class IpStack implements L3, NeighbourHost {
   /** ip_rcv_core + ip_rcv_finish. */
   private ipRcv(dev: Device, skb: SkBuff): void {
     if (skb.pktType === PACKET_TYPE.OTHERHOST) {
-      return this.net.log.note(dev.point, 'dropped by ip_rcv: PACKET_OTHERHOST (the destination MAC is not the device\'s)');
+      // On a bridged segment that is flooding at work; elsewhere (an lxc) it is worth a note.
+      const flooded = !!dev.peer?.master;
+      return this.net.log.note(dev.point, 'dropped by ip_rcv: PACKET_OTHERHOST (the destination MAC is not the device\'s)', flooded);
     }
     const frame = skb.packet.data();
     if (!ipv4HeaderValid(frame, ETH_HLEN)) return this.net.log.note(dev.point, 'dropped by ip_rcv: invalid IPv4 header');
@@ -186,12 +188,12 @@ export class IpStack implements L3, NeighbourHost {
   send(o: Outgoing, payload: Uint8Array, mark = 0): SendResult {
     const r = this.route(o.dst);
     if (!r) return 'unreachable';
+    if (20 + payload.length > r.dev.mtu) return 'too-big'; // EMSGSIZE: no local fragmentation here
     const src = o.src ?? this.sourceFor(r);
     const fields: Ipv4Fields = {
       src, dst: o.dst, proto: o.proto, ttl: o.ttl ?? DEFAULT_TTL, tos: o.tos ?? 0, df: o.df,
       id: o.id ?? this.ids.hashed(src, o.dst, o.proto),
     };
-    if (20 + payload.length > r.dev.mtu) return 'too-big';
     const frame = new Uint8Array(ETH_HLEN + 20 + payload.length);
     frame.set(ipv4Header(fields, payload.length), ETH_HLEN);
     frame.set(payload, ETH_HLEN + 20);

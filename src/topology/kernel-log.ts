@@ -7,6 +7,8 @@ export interface KernelEvent {
   /** "node1/lxcclient" or "pod:client". */
   where: string;
   what: string;
+  /** Expected noise (a host dropping a frame the bridge flooded to it): kept, not summarised. */
+  quiet: boolean;
 }
 
 export class KernelLog {
@@ -15,15 +17,15 @@ export class KernelLog {
 
   constructor(private readonly clock: () => number) {}
 
-  note(where: string, what: string): void {
-    this.events.push({ step: this.step, timeNs: this.clock(), where, what });
+  note(where: string, what: string, quiet = false): void {
+    this.events.push({ step: this.step, timeNs: this.clock(), where, what, quiet });
   }
 
   /** This step's events, "where: what (×n)", in first-seen order. */
   summary(step: number): string[] {
     const counts = new Map<string, number>();
     for (const e of this.events) {
-      if (e.step !== step) continue;
+      if (e.step !== step || e.quiet) continue;
       const k = `${e.where}: ${e.what}`;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }

@@ -61,10 +61,7 @@ export class NetCore {
   /** tcx: PASS (0), DROP (2), REDIRECT (7) are final; anything else (-1 NEXT included) passes on. */
   private afterHook(dev: Device, dir: Direction, skb: SkBuff, r: HookResult, depth: number): boolean {
     for (const c of r.clones) this.cloneRedirect(dev, skb, c, depth);
-    if (r.fault) {
-      this.log.note(dev.point, `dropped: datapath fault at ${dir}: ${r.fault}`);
-      return false;
-    }
+    if (r.fault) return false; // reported by the datapath log as a drop with reason 0
     if (r.verdict === TC_ACT_SHOT) return false;
     if (r.verdict === TC_ACT_REDIRECT) {
       this.redirect(dev, dir, skb, r.redirect, depth);

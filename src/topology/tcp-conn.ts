@@ -4,11 +4,16 @@
 // - sending: segments of min(peer MSS, own MTU − 40), initial cwnd 10 (slow start), the
 //   peer's window, Nagle with Minshall's rule, PSH on a segment that ends a write, FIN on
 //   the last unsent segment when the application closed;
+// - the send buffer: 16 KiB at first, each queued segment charged like the kernel's linear
+//   skb (5 fill it), so a large first write stops after 5 segments (PSH on the 5th) and
+//   resumes when an ACK frees room, the buffer then grown (tcp_sndbuf_expand) — what the
+//   kernel testbed's 8 KiB writes show;
 // - ACKs: quick ACKs (up to 16) after the first data, then every second full segment or a
 //   40 ms delayed ACK, piggybacked on data; a socket that answers within the ACK timeout
 //   enters ping-pong mode (no quick ACKs), as does one that received a FIN;
 // - retransmission: the oldest unacknowledged segment after RTO = last RTT + 200 ms.
-// Windows are constant (no scaling, no autotuning): the comparison normalises them.
+// Windows: the SYN's rounded down to the MSS, 65535 once data arrived (no scaling); the
+// comparison normalises them anyway.
 
 import { tcpSegment, TCP_FLAG as F, type TcpView } from './wire.js';
 import type { Ip4 } from './addr.js';
@@ -22,6 +27,8 @@ export type CloseReason = 'done' | 'refused' | 'reset' | 'timeout';
 export interface TcpCallbacks {
   connected?(c: TcpConn): void;
   data?(c: TcpConn, bytes: Uint8Array): void;
+  /** Room in the send buffer again after a partial write. */
+  writable?(c: TcpConn): void;
   /** The peer sent FIN (read returns EOF). */
   peerClosed?(c: TcpConn): void;
   closed?(c: TcpConn, why: CloseReason): void;
@@ -42,6 +49,11 @@ const SYN_RETRIES = 6;
 const SYNACK_RETRIES = 5;
 const DATA_RETRIES = 15;
 const DEFAULT_MSS = 536;
+const SNDBUF_INIT = 16384; // tcp_wmem[1]
+/** What one queued segment costs the send buffer (the kernel's skb truesize: 5 fit in 16 KiB). */
+const SKB_CHARGE = 3300;
+/** tcp_sndbuf_expand: 2 × max(10, cwnd) × per-segment memory. */
+const SNDBUF_PER_SEG = 4096 + 256;
 
 interface Sent { seq: number; end: number; flags: number; at: number; retransmitted: boolean }
 
@@ -66,7 +78,9 @@ export class TcpConn {
   // receive side
   private rcvNxt = 0;
   private rcvWup = 0; // rcv_nxt when we last sent an ACK
-  private readonly rcvWnd: number;
+  private rcvWnd: number;
+  private sndbuf = SNDBUF_INIT;
+  private blocked = false;
   private quickacks = 0;
   private atoStarted = false;
   private pingpong = false;
@@ -200,6 +214,7 @@ export class TcpConn {
     this.retries = 0;
     if (this.sent.length > 0) this.armRto(true);
     else this.disarmRto();
+    this.checkSpace();
     if (this.finSeq !== null && le(add(this.finSeq, 1), this.sndUna)) {
       if (this.state === 'FIN_WAIT_1') this.state = 'FIN_WAIT_2';
       else if (this.state === 'CLOSING') this.toTimeWait();
@@ -217,6 +232,7 @@ export class TcpConn {
         this.quickacks = Math.min(MAX_QUICKACKS, Math.floor(this.rcvWnd / (2 * DEFAULT_MSS)) || 2);
       }
       this.lastDataRcv = this.sched.now;
+      this.rcvWnd = 65535; // tcp_grow_window: without scaling, the window opens to its maximum
       this.cb.data?.(this, v.payload.slice());
     }
     if (!fin) return this.ackPolicy();
@@ -258,13 +274,43 @@ export class TcpConn {
 
   // ---- output ----
 
-  write(bytes: Uint8Array): void {
-    const grown = new Uint8Array(this.wbuf.length + bytes.length);
+  /** send(): takes what the send buffer has room for (every byte, or a prefix), returns how much. */
+  write(bytes: Uint8Array): number {
+    if (!['ESTABLISHED', 'CLOSE_WAIT'].includes(this.state) || this.finQueued) return 0;
+    const n = this.room(bytes.length);
+    if (n < bytes.length) this.blocked = true;
+    if (n === 0) return 0;
+    const grown = new Uint8Array(this.wbuf.length + n);
     grown.set(this.wbuf);
-    grown.set(bytes, this.wbuf.length);
+    grown.set(bytes.subarray(0, n), this.wbuf.length);
     this.wbuf = grown;
-    this.writeEnds.add(add(this.iss, 1 + grown.length));
+    this.writeEnds.add(add(this.iss, 1 + grown.length)); // tcp_push marks the write's last segment
     this.push();
+    return n;
+  }
+
+  /** Bytes a write of `len` can queue: the unsent tail segment's room, then whole segments while memory is free. */
+  private room(len: number): number {
+    const unsent = (add(this.iss, 1 + this.wbuf.length) - this.sndNxt) >>> 0;
+    let skbs = this.sent.length + Math.ceil(unsent / this.mss);
+    let n = Math.min(len, unsent % this.mss === 0 ? 0 : this.mss - (unsent % this.mss));
+    while (n < len && skbs * SKB_CHARGE < this.sndbuf) {
+      n += Math.min(this.mss, len - n);
+      skbs++;
+    }
+    return n;
+  }
+
+  /** tcp_check_space → tcp_new_space: grow the buffer, wake a blocked writer once a third is free. */
+  private checkSpace(): void {
+    if (!this.blocked) return;
+    const inflight = this.sent.length;
+    if (inflight < this.cwnd) this.sndbuf = Math.max(this.sndbuf, 2 * Math.max(INIT_CWND, this.cwnd) * SNDBUF_PER_SEG);
+    const unsent = (add(this.iss, 1 + this.wbuf.length) - this.sndNxt) >>> 0;
+    const queued = (this.sent.length + Math.ceil(unsent / this.mss)) * SKB_CHARGE;
+    if (this.sndbuf - queued < queued / 2) return;
+    this.blocked = false;
+    this.cb.writable?.(this);
   }
 
   close(): void {
@@ -388,21 +434,16 @@ export class TcpConn {
 
   private finish(why: CloseReason): void {
     const wasOpen = this.state !== 'CLOSED';
-    this.state = 'CLOSED';
     this.abort();
     this.tcp.forget(this);
     if (wasOpen) this.cb.closed?.(this, why);
   }
 
-  /** Stops every timer; no segment is sent. */
+  /** Stops every timer and forgets the connection; no segment is sent (an application that is gone). */
   abort(): void {
+    this.state = 'CLOSED';
     this.disarmRto();
     this.delack?.cancel();
     this.delack = null;
-  }
-
-  /** Bytes sent and acknowledged, for reports. */
-  get acked(): number {
-    return (this.sndUna - this.iss - 1) >>> 0;
   }
 }

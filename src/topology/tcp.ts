@@ -4,7 +4,7 @@
 // (tcp_v4_send_reset); sockets are demultiplexed by 4-tuple, listeners by port.
 
 import type { SkBuff } from '../vm/skb.js';
-import { ip4Text, type Ip4 } from './addr.js';
+import type { Ip4 } from './addr.js';
 import type { Device } from './device.js';
 import type { IpStack, SendResult } from './ip-stack.js';
 import { TcpConn, type TcpCallbacks } from './tcp-conn.js';
@@ -78,10 +78,4 @@ export class Tcp {
     for (const c of this.conns.values()) c.abort();
     this.conns.clear();
   }
-
-  describe(): string[] {
-    return [...this.conns.values()].map((c) => `${ip4Text(c.local.ip)}:${c.local.port} > ${ip4Text(c.remote.ip)}:${c.remote.port} ${c.state}`);
-  }
 }
-
-export { key as tcpKey };

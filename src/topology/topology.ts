@@ -17,7 +17,8 @@ import { VxlanDriver } from './vxlan.js';
 import { Bridge } from './bridge.js';
 import { DatapathLog, NodeDatapath } from './datapath.js';
 import { loadObject } from './load-objects.js';
-import { listenTcpEcho, listenUdpEcho, type AppObserver } from './apps.js';
+import { listenTcpEcho, listenUdpEcho } from './servers.js';
+import type { AppObserver } from './app.js';
 import type { EchoEvent } from './icmp.js';
 
 export interface TopologyOptions {
@@ -28,10 +29,14 @@ export interface TopologyOptions {
   hopDelayNs: number;
   /** VM instruction budget per program run (tests use a tiny one to provoke a fault). */
   insnBudget?: number;
+  /** Also capture at the underlay bridge's ports (not devices of the plan; the kernel backend does not). */
+  captureUnderlay?: boolean;
 }
 
 export interface Host {
   name: string;
+  /** "pod:client", "world:internet". */
+  place: string;
   kind: 'pod' | 'world';
   ip: Ip4;
   stack: IpStack;
@@ -59,7 +64,7 @@ export class Topology {
   private constructor(readonly plan: ClusterPlan, readonly opts: TopologyOptions) {
     this.sched = new Scheduler(opts.startNs);
     const clock = () => this.sched.now;
-    this.capture = new CaptureLog(clock, opts.startNs);
+    this.capture = new CaptureLog(clock, opts.startNs, (dev) => opts.captureUnderlay === true || dev.ns.place !== 'underlay');
     this.kernelLog = new KernelLog(clock);
     this.net = new NetCore(this.sched, this.capture, this.kernelLog, opts.hopDelayNs);
     this.rng = new Prng(opts.seed);
@@ -79,6 +84,11 @@ export class Topology {
   /** Each namespace's place name, as captures name it. */
   static podPlace = (name: string) => `pod:${name}`;
   static worldPlace = (name: string) => `world:${name}`;
+
+  /** A pod or world host by place ("pod:client") or bare name ("client"). */
+  host(ref: string): Host | undefined {
+    return this.hosts.get(ref) ?? this.hosts.get(Topology.podPlace(ref)) ?? this.hosts.get(Topology.worldPlace(ref));
+  }
 
   device(place: string, name: string): Device | undefined {
     return this.namespaces.get(place)?.byName(name);
@@ -113,6 +123,7 @@ export class Topology {
     const port = ns.addDevice(name, idx, Uint8Array.from([0x02, 0, 0, 0xfe, (idx >> 8) & 0xff, idx & 0xff]), far.mtu, 'veth');
     vethPair(far, port);
     this.bridge.enslave(port);
+    this.bridge.addStatic(far.mac, port);
   }
 
   private buildNode(name: string): void {
@@ -125,6 +136,7 @@ export class Topology {
     const vxlan0 = this.add(ns, n.vxlan0, 'vxlan');
     stack.addAddress(eth0, ip4(n.ip), cidr(this.plan.underlay.cidr).len);
     new VxlanDriver(vxlan0, stack, this.plan.vxlanPort, this.rng.nextU32());
+    // World hosts share the segment: on-link /32s (as the testbed adds them).
     for (const w of this.plan.world) stack.addRoute({ net: ip4(w.ip), len: 32, dev: eth0 });
     this.underlayPort(`n-${n.name}`, eth0);
   }
@@ -145,8 +157,8 @@ export class Topology {
     stack.addRoute({ net: router, len: 32, dev: eth0, src: ip });
     stack.addRoute({ net: 0, len: 0, dev: eth0, gateway: router, src: ip });
     this.nodeStacks.get(p.node)!.addRoute({ net: ip, len: 32, dev: lxc });
-    this.addServers(p.name, stack, p.listen);
-    this.hosts.set(p.name, { name: p.name, kind: 'pod', ip, stack });
+    this.addServers(ns.place, stack, p.listen);
+    this.hosts.set(ns.place, { name: p.name, place: ns.place, kind: 'pod', ip, stack });
   }
 
   private buildWorld(name: string): void {
@@ -156,10 +168,12 @@ export class Topology {
     const eth0 = this.add(ns, w.eth0, 'veth');
     const ip = ip4(w.ip);
     stack.addAddress(eth0, ip, 32);
-    for (const n of this.plan.nodes) stack.addRoute({ net: ip4(n.ip), len: 32, dev: eth0, src: ip });
+    // The testbed's world host: its /32 and the underlay on-link.
+    const underlay = cidr(this.plan.underlay.cidr);
+    stack.addRoute({ net: underlay.net, len: underlay.len, dev: eth0, src: ip });
     this.underlayPort(`w-${w.name}`, eth0);
-    this.addServers(w.name, stack, w.listen);
-    this.hosts.set(w.name, { name: w.name, kind: 'world', ip, stack });
+    this.addServers(ns.place, stack, w.listen);
+    this.hosts.set(ns.place, { name: w.name, place: ns.place, kind: 'world', ip, stack });
   }
 
   private addServers(host: string, stack: IpStack, listen: { port: number; protocol: 'TCP' | 'UDP' }[]): void {

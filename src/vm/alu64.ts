@@ -7,12 +7,11 @@ import type { RegPair } from './memory.js';
 const TWO32 = 4294967296;
 
 export function mul64(al: number, ah: number, bl: number, bh: number, out: RegPair): void {
+  // 16-bit limbs for the low halves' full product; every intermediate stays below 2^32.
   const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const mid = a0 * b1 + a1 * b0; // < 2^33
-  const low = a0 * b0 + (mid % 65536) * 65536; // < 2^33
-  const carry = Math.floor(low / TWO32);
-  out.lo = low | 0;
-  out.hi = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+  const t = a0 * b0, m1 = a1 * b0 + (t >>> 16), m2 = a0 * b1 + (m1 & 0xffff);
+  out.lo = Math.imul(al, bl);
+  out.hi = (a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
 }
 
 function toBig(lo: number, hi: number): bigint {

@@ -138,7 +138,10 @@ export class Vm {
     let N = prog.length;
     let pc = entry;
     let depth = baseDepth;
+    // Instructions are counted per straight-line run: `bs` is where the current run started,
+    // and every change of control flow adds the run's length (no per-instruction counter).
     let count = this.insnCount;
+    let bs = entry;
     const budget = this.budget;
     const step = this.step;
     // One-entry caches of the last region read and written (invalidated by helper calls,
@@ -149,8 +152,7 @@ export class Vm {
     this.setFrame(depth);
     try {
       for (;;) {
-        if (step !== null) { this.insnCount = count; this.currentPc = pc; this.currentProgram = prog; step(this, prog, pc); }
-        count++;
+        if (step !== null) { this.insnCount = count + (pc - bs); this.currentPc = pc; this.currentProgram = prog; step(this, prog, pc); }
         const w = CODE[pc]!; // opcode | dst << 8 | src << 12 | off << 16
         const op = w & 0xff;
         switch (op) {
@@ -161,11 +163,11 @@ export class Vm {
             // 64x64→64 multiply inline (16-bit limbs for the low halves, imul for the cross terms)
             const d = (w >> 8) & 15;
             const al = L[d]!, bl = IMM[pc]!, bh = IMMHI[pc]!;
+            // every intermediate stays below 2^32 (no float division or modulo)
             const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-            const mid = a0 * b1 + a1 * b0;
-            const low = a0 * b0 + (mid % 65536) * 65536;
-            H[d] = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / TWO32) + Math.imul(al, bh) + Math.imul(H[d]!, bl)) | 0;
-            L[d] = low | 0;
+            const t = a0 * b0, m1 = a1 * b0 + (t >>> 16), m2 = a0 * b1 + (m1 & 0xffff);
+            H[d] = (a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + Math.imul(al, bh) + Math.imul(H[d]!, bl)) | 0;
+            L[d] = Math.imul(al, bl);
             pc++; break;
           }
           case 0x37: { const d = ((w >> 8) & 15); ((w >> 16) ? sdiv64 : udiv64)(L[d]!, H[d]!, IMM[pc]!, IMMHI[pc]!, tmp); L[d] = tmp.lo; H[d] = tmp.hi; pc++; break; }
@@ -193,11 +195,11 @@ export class Vm {
             // 64x64→64 multiply inline (16-bit limbs for the low halves, imul for the cross terms)
             const d = (w >> 8) & 15;
             const al = L[d]!, bl = L[(w >> 12) & 15]!, bh = H[(w >> 12) & 15]!;
+            // every intermediate stays below 2^32 (no float division or modulo)
             const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-            const mid = a0 * b1 + a1 * b0;
-            const low = a0 * b0 + (mid % 65536) * 65536;
-            H[d] = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / TWO32) + Math.imul(al, bh) + Math.imul(H[d]!, bl)) | 0;
-            L[d] = low | 0;
+            const t = a0 * b0, m1 = a1 * b0 + (t >>> 16), m2 = a0 * b1 + (m1 & 0xffff);
+            H[d] = (a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + Math.imul(al, bh) + Math.imul(H[d]!, bl)) | 0;
+            L[d] = Math.imul(al, bl);
             pc++; break;
           }
           case 0x3f: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); ((w >> 16) ? sdiv64 : udiv64)(L[d]!, H[d]!, L[r]!, H[r]!, tmp); L[d] = tmp.lo; H[d] = tmp.hi; pc++; break; }
@@ -258,14 +260,14 @@ export class Vm {
             pc++; break;
           }
           // ---- jumps (64-bit compares) ----
-          case 0x05: if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; break;
-          case 0x06: if (count > budget) this.overBudget(count); pc += IMM[pc]! + 1; break; // gotol
-          case 0x15: { const d = ((w >> 8) & 15); if (count > budget) this.overBudget(count); pc += L[d] === IMM[pc] && H[d] === IMMHI[pc] ? (w >> 16) + 1 : 1; break; }
-          case 0x1d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (count > budget) this.overBudget(count); pc += L[d] === L[r] && H[d] === H[r] ? (w >> 16) + 1 : 1; break; }
-          case 0x55: { const d = ((w >> 8) & 15); if (count > budget) this.overBudget(count); pc += L[d] !== IMM[pc] || H[d] !== IMMHI[pc] ? (w >> 16) + 1 : 1; break; }
-          case 0x5d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (count > budget) this.overBudget(count); pc += L[d] !== L[r] || H[d] !== H[r] ? (w >> 16) + 1 : 1; break; }
-          case 0x45: { const d = ((w >> 8) & 15); if (count > budget) this.overBudget(count); pc += (L[d]! & IMM[pc]!) !== 0 || (H[d]! & IMMHI[pc]!) !== 0 ? (w >> 16) + 1 : 1; break; }
-          case 0x4d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (count > budget) this.overBudget(count); pc += (L[d]! & L[r]!) !== 0 || (H[d]! & H[r]!) !== 0 ? (w >> 16) + 1 : 1; break; }
+          case 0x05: count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; break;
+          case 0x06: count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += IMM[pc]! + 1; bs = pc; break; // gotol
+          case 0x15: { const d = ((w >> 8) & 15); if (L[d] === IMM[pc] && H[d] === IMMHI[pc]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break; }
+          case 0x1d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (L[d] === L[r] && H[d] === H[r]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break; }
+          case 0x55: { const d = ((w >> 8) & 15); if (L[d] !== IMM[pc] || H[d] !== IMMHI[pc]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break; }
+          case 0x5d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if (L[d] !== L[r] || H[d] !== H[r]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break; }
+          case 0x45: { const d = ((w >> 8) & 15); if ((L[d]! & IMM[pc]!) !== 0 || (H[d]! & IMMHI[pc]!) !== 0) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break; }
+          case 0x4d: { const d = ((w >> 8) & 15), r = ((w >> 12) & 15); if ((L[d]! & L[r]!) !== 0 || (H[d]! & H[r]!) !== 0) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break; }
           case 0x25: case 0x2d: case 0x35: case 0x3d: case 0xa5: case 0xad: case 0xb5: case 0xbd:
           case 0x65: case 0x6d: case 0x75: case 0x7d: case 0xc5: case 0xcd: case 0xd5: case 0xdd: {
             const d = ((w >> 8) & 15);
@@ -277,25 +279,23 @@ export class Vm {
             const c = ah !== bh
               ? (signed ? (ah < bh ? -1 : 1) : ((ah >>> 0) < (bh >>> 0) ? -1 : 1))
               : ((L[d]! >>> 0) === (bl >>> 0) ? 0 : (L[d]! >>> 0) < (bl >>> 0) ? -1 : 1);
-            if (count > budget) this.overBudget(count);
-            pc += cmpTaken(op & 0xf0, c) ? (w >> 16) + 1 : 1;
+            if (cmpTaken(op & 0xf0, c)) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++;
             break;
           }
           // ---- jumps (32-bit compares) ----
-          case 0x16: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] === IMM[pc] ? (w >> 16) + 1 : 1; break;
-          case 0x1e: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] === L[((w >> 12) & 15)] ? (w >> 16) + 1 : 1; break;
-          case 0x56: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] !== IMM[pc] ? (w >> 16) + 1 : 1; break;
-          case 0x5e: if (count > budget) this.overBudget(count); pc += L[((w >> 8) & 15)] !== L[((w >> 12) & 15)] ? (w >> 16) + 1 : 1; break;
-          case 0x46: if (count > budget) this.overBudget(count); pc += (L[((w >> 8) & 15)]! & IMM[pc]!) !== 0 ? (w >> 16) + 1 : 1; break;
-          case 0x4e: if (count > budget) this.overBudget(count); pc += (L[((w >> 8) & 15)]! & L[((w >> 12) & 15)]!) !== 0 ? (w >> 16) + 1 : 1; break;
+          case 0x16: if (L[((w >> 8) & 15)] === IMM[pc]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break;
+          case 0x1e: if (L[((w >> 8) & 15)] === L[((w >> 12) & 15)]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break;
+          case 0x56: if (L[((w >> 8) & 15)] !== IMM[pc]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break;
+          case 0x5e: if (L[((w >> 8) & 15)] !== L[((w >> 12) & 15)]) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break;
+          case 0x46: if ((L[((w >> 8) & 15)]! & IMM[pc]!) !== 0) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break;
+          case 0x4e: if ((L[((w >> 8) & 15)]! & L[((w >> 12) & 15)]!) !== 0) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++; break;
           case 0x26: case 0x2e: case 0x36: case 0x3e: case 0xa6: case 0xae: case 0xb6: case 0xbe:
           case 0x66: case 0x6e: case 0x76: case 0x7e: case 0xc6: case 0xce: case 0xd6: case 0xde: {
             const b = op & 0x08 ? L[((w >> 12) & 15)]! : IMM[pc]!;
             const a = L[((w >> 8) & 15)]!;
             const signed = op >= 0x60 && op < 0x80 || op >= 0xc0;
             const c = signed ? (a === b ? 0 : a < b ? -1 : 1) : ((a >>> 0) === (b >>> 0) ? 0 : (a >>> 0) < (b >>> 0) ? -1 : 1);
-            if (count > budget) this.overBudget(count);
-            pc += cmpTaken(op & 0xf0, c) ? (w >> 16) + 1 : 1;
+            if (cmpTaken(op & 0xf0, c)) { count += pc - bs + 1; if (count > budget) this.overBudget(count); pc += (w >> 16) + 1; bs = pc; } else pc++;
             break;
           }
           // ---- loads: a one-entry region cache (rHi/rLo/rEnd/rView) skips the region table ----
@@ -500,10 +500,14 @@ export class Vm {
               depth++;
               this.depth = depth;
               this.setFrame(depth);
+              count += pc - bs + 1;
               if (count > budget) this.overBudget(count);
               pc += IMM[pc]! + 1;
+              bs = pc;
               break;
             }
+            count += pc - bs + 1;
+            bs = pc + 1;
             this.insnCount = count;
             this.currentPc = pc;
             this.currentProgram = prog;
@@ -515,12 +519,15 @@ export class Vm {
               this.pendingTailCall = null;
               CODE = prog.code; IMM = prog.imm; IMMHI = prog.immHi; N = prog.length;
               pc = 0;
+              bs = 0;
               this.setFrame(depth); // the tail-called program reuses (and resets) this frame
               break;
             }
             pc++; break;
           }
           case 0x8d: { // callx: call the helper whose id is in the register
+            count += pc - bs + 1;
+            bs = pc + 1;
             this.insnCount = count;
             this.currentPc = pc;
             this.currentProgram = prog;
@@ -530,12 +537,14 @@ export class Vm {
             pc++; break;
           }
           case 0x95: {
+            count += pc - bs + 1;
             if (depth === baseDepth) { this.insnCount = count; return null; }
             depth--;
             this.depth = depth;
             const k = depth * 4;
             for (let r = 0; r < 4; r++) { L[6 + r] = this.savedL[k + r]!; H[6 + r] = this.savedH[k + r]!; }
             pc = this.retPc[depth]!;
+            bs = pc;
             const back = this.retProg[depth]!;
             if (back !== prog) {
               prog = back;
@@ -546,8 +555,10 @@ export class Vm {
           }
           // ---- legacy packet loads ----
           case 0x20: case 0x28: case 0x30: case 0x40: case 0x48: case 0x50: {
+            count += pc - bs + 1;
+            bs = pc + 1;
             this.insnCount = count;
-            if (!this.legacyLoad(op, ((w >> 12) & 15), IMM[pc]!)) { L[0] = 0; H[0] = 0; this.insnCount = count; return null; }
+            if (!this.legacyLoad(op, ((w >> 12) & 15), IMM[pc]!)) { L[0] = 0; H[0] = 0; return null; }
             pc++; break;
           }
           default:
@@ -556,6 +567,7 @@ export class Vm {
         }
       }
     } catch (e) {
+      if (pc >= bs) count += pc - bs + 1; // up to and including the faulting instruction
       this.insnCount = count;
       if (e instanceof NestedFault) return e.fault;
       return this.makeFault(e, prog, pc);

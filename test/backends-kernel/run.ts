@@ -8,6 +8,7 @@ import type { ClusterPlan } from '../../src/agent/plan-types.js';
 import { KernelBackend } from '../../src/backends/kernel.js';
 import type { BackendRun, ResolvedStep, StepResult } from '../../src/backends/types.js';
 import { leftoversOf } from '../netns/helpers.js';
+import { alive, childPids } from './procs.js';
 
 export interface IpLink {
   ifindex: number;
@@ -31,24 +32,6 @@ export interface KernelRun {
   survivors: number[];
   leftovers: string[];
   times: KernelBackend['timings'];
-}
-
-function alive(pid: number): boolean {
-  try {
-    // A zombie still answers signal 0 until reaped; state Z counts as gone.
-    process.kill(pid, 0);
-    return !/\) Z /.test(execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' }));
-  } catch {
-    return false;
-  }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('cat', [`/proc/${pid}/task/${pid}/children`], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }
 
 export async function kernelRun(plan: ClusterPlan, steps: ResolvedStep[], label: string): Promise<KernelRun> {

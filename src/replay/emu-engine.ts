@@ -1,0 +1,32 @@
+// The emulator's side of a replay: one program of a loaded object, run packet by packet in
+// the VM with the map state carried over, its clock set to each packet's virtual time.
+
+import { formatFault, testRun, TestRunInputError, type LoadedObject, type LoadedProgram } from '../vm/index.js';
+import type { PacketOutcome } from './outcome.js';
+
+export class EmuEngine {
+  /** The VM's clock at the first packet; a packet at virtual offset t runs at startNs + t. */
+  readonly startNs: bigint;
+
+  constructor(readonly obj: LoadedObject, readonly prog: LoadedProgram, private readonly ctx?: Uint8Array) {
+    this.startNs = obj.env.clockNs;
+  }
+
+  run(frame: Uint8Array, offsetNs: number): PacketOutcome {
+    this.obj.env.clockNs = this.startNs + BigInt(offsetNs);
+    try {
+      const r = testRun(this.obj, this.prog, { dataIn: frame, ...(this.ctx ? { ctxIn: this.ctx } : {}) });
+      return {
+        retval: r.retval,
+        dataOut: r.dataOut,
+        ...(r.ctxOut ? { ctxOut: r.ctxOut } : {}),
+        events: r.events.map((e) => ({ map: e.map, kind: e.kind, data: e.data })),
+        fault: r.fault ? formatFault(r.fault) : null,
+        redirect: r.redirect ? { helper: r.redirect.helper, ifindex: r.redirect.ifindex } : null,
+      };
+    } catch (e) {
+      if (!(e instanceof TestRunInputError)) throw e;
+      return { refused: { errno: e.errno, message: e.message }, retval: 0, dataOut: new Uint8Array(), events: [], fault: null, redirect: null };
+    }
+  }
+}

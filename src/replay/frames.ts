@@ -1,0 +1,43 @@
+// The packets of a capture as Ethernet frames, read streaming, `loop` times over (0: until
+// stopped), at most `limit` in all. Packets whose link type cannot be made an Ethernet frame
+// are handed out without a frame (the caller counts them as skipped). A damaged file ends the
+// stream with its PcapError after the packets before the damage.
+
+import { readPackets, toEthernetFrame, type PcapTimestamp } from '../pcap/index.js';
+
+export interface ReplayFrame {
+  /** 1-based among the frames handed out (across loops). */
+  number: number;
+  /** 0-based loop iteration. */
+  loop: number;
+  /** First packet of a loop iteration after the first. */
+  loopStart: boolean;
+  timestamp: PcapTimestamp;
+  /** undefined: the link type has no Ethernet form. */
+  frame: Uint8Array | undefined;
+  linkType: number;
+}
+
+export interface FrameSourceOptions {
+  loop: number;
+  limit?: number;
+  /** Checked before each packet: true ends the stream early (Ctrl-C). */
+  stopped?: () => boolean;
+}
+
+export async function* replayFrames(file: string, opts: FrameSourceOptions): AsyncGenerator<ReplayFrame, void, undefined> {
+  let number = 0;
+  const more = () => (opts.limit === undefined || number < opts.limit) && !opts.stopped?.();
+  for (let loop = 0; (opts.loop === 0 || loop < opts.loop) && more(); loop++) {
+    let first = true;
+    let any = false;
+    for await (const p of readPackets(file)) {
+      if (!more()) return;
+      any = true;
+      number++;
+      yield { number, loop, loopStart: first && loop > 0, timestamp: p.timestamp, frame: toEthernetFrame(p), linkType: p.linkType };
+      first = false;
+    }
+    if (!any) return; // an empty capture loops forever otherwise
+  }
+}
