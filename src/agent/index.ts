@@ -46,7 +46,7 @@ export function buildPlan(parsed: ParsedScenario, opts: BuildPlanOptions = {}): 
   const pods: PodPlan[] = s.pods.map((p, i) => {
     const { ip, node, slot } = podAddrs[i]!;
     return {
-      name: p.name, namespace: p.namespace, node: node.name, labels: p.labels, ip, ...podDevices(p.name, ip, slot),
+      name: p.name, namespace: p.namespace, node: node.name, labels: p.labels, ip, ...podDevices(p.name, ip, slot, routerMac(node.number)),
       endpointId: podEndpointId(slot), identity: ids.of(podLabels[i]!), listen: p.listen ?? [],
     };
   });

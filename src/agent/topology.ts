@@ -35,11 +35,16 @@ export function nodeDevices(nodeNumber: number): { eth0: DevicePlan; vxlan0: Dev
   };
 }
 
-/** The i-th pod of its node (i from 1, scenario order). */
-export function podDevices(podName: string, ip: string, slot: number): { eth0: DevicePlan; lxc: DevicePlan } {
+/**
+ * The i-th pod of its node (i from 1, scenario order). Every lxc carries the node's router MAC,
+ * as in Cilium: the pod's gateway (learnt by ARP from the datapath) is the lxc itself, so frames
+ * the datapath passes up to the node's stack are addressed to the receiving device (otherwise
+ * the kernel would see PACKET_OTHERHOST and drop them).
+ */
+export function podDevices(podName: string, ip: string, slot: number, nodeRouterMac: string): { eth0: DevicePlan; lxc: DevicePlan } {
   return {
     eth0: { name: 'eth0', ifindex: IFINDEX.eth0, mac: podMac(ip), mtu: MTU.pod },
-    lxc: { name: lxcName(podName), ifindex: 10 + slot, mac: lxcMac(ip), mtu: MTU.other },
+    lxc: { name: lxcName(podName), ifindex: 10 + slot, mac: nodeRouterMac, mtu: MTU.other },
   };
 }
 

@@ -9,6 +9,7 @@ import { registerKernel } from './kernel.js';
 import { registerExamples } from './examples.js';
 import { registerScenario } from './scenario.js';
 import { registerRun } from './run.js';
+import { registerReplay } from './replay.js';
 
 export async function main(argv: string[]): Promise<number> {
   // yargs drops a lone '-' (stdin/stdout): carry it through as a sentinel.
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExamples(parser);
   registerScenario(parser);
   registerRun(parser);
+  registerReplay(parser);
   parser.demandCommand(1, 'choose a command (dpsim --help lists them)');
   try {
     await parser.parseAsync();

@@ -6,7 +6,8 @@ import type { BackendRun, CapturedPacket, StepResult } from '../backends/types.j
 import type { MapsJson, JsonValue } from '../maps/index.js';
 import { diffFrames, tcpdumpLine } from '../packet/decode.js';
 import { dropReasonName } from '../observe/drop-reasons.js';
-import { normaliseFrame, TcpBases, PACKET_NORMALISATIONS, type PacketNormalisation } from './packet-normalise.js';
+import { normaliseFrame, TcpIsns, PACKET_NORMALISATIONS, type PacketNormalisation } from './packet-normalise.js';
+import { tcpSegment, summarise, compareStreams, type TcpSegment } from './tcp-streams.js';
 
 export interface ScenarioDivergence {
   kind: 'step' | 'packets' | 'map';
@@ -50,10 +51,29 @@ export function comparePackets(emu: CapturedPacket[], ker: CapturedPacket[], use
     for (const p of ps) (m.get(p.point) ?? m.set(p.point, []).get(p.point)!).push(p);
     return m;
   };
+  const byTime = (ps: CapturedPacket[]) => [...ps].sort((a, b) => a.timeNs - b.timeNs).map((p) => p.frame);
+  const eb = TcpIsns.from(byTime(emu)), kb = TcpIsns.from(byTime(ker));
   const e = byPoint(emu), k = byPoint(ker);
   for (const point of [...new Set([...e.keys(), ...k.keys()])].sort()) {
-    const ep = e.get(point) ?? [], kp = k.get(point) ?? [];
-    const eb = new TcpBases(), kb = new TcpBases();
+    // TCP is compared per flow as streams (tcp-streams.ts); everything else packet by packet.
+    const split = (ps: CapturedPacket[]) => {
+      const tcp = new Map<string, TcpSegment[]>();
+      const other: CapturedPacket[] = [];
+      for (const p of ps) {
+        const seg = tcpSegment(p.frame);
+        if (seg) (tcp.get(seg.flow) ?? tcp.set(seg.flow, []).get(seg.flow)!).push(seg);
+        else other.push(p);
+      }
+      return { tcp, other };
+    };
+    const es = split(e.get(point) ?? []), ks = split(k.get(point) ?? []);
+    for (const flow of [...new Set([...es.tcp.keys(), ...ks.tcp.keys()])].sort()) {
+      used.add('tcp-segmentation');
+      for (const d of compareStreams(summarise(es.tcp.get(flow) ?? []), summarise(ks.tcp.get(flow) ?? []))) {
+        out.push({ kind: 'packets', where: point, field: `tcp ${flow}: ${d.field}`, emulator: d.emulator, kernel: d.kernel });
+      }
+    }
+    const ep = es.other, kp = ks.other;
     for (let i = 0; i < Math.max(ep.length, kp.length); i++) {
       const a = ep[i], b = kp[i];
       if (!a || !b) {
@@ -74,6 +94,31 @@ export function comparePackets(emu: CapturedPacket[], ker: CapturedPacket[], use
   return out;
 }
 
+/** Per-CPU values (arrays of per-CPU objects) summed field by field: which CPU counted is the kernel's scheduling. */
+function sumPerCpu(v: JsonValue): JsonValue {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) return v;
+  const out: Record<string, JsonValue> = {};
+  for (const slot of v as Record<string, JsonValue>[]) {
+    for (const [k, x] of Object.entries(slot)) out[k] = typeof x === 'number' && typeof out[k] === 'number' ? (out[k] as number) + x : out[k] ?? x;
+  }
+  return out;
+}
+
+/**
+ * Counters that count TCP segments (conntrack entries of TCP flows, forwarded-packet metrics)
+ * depend on how the transfer was segmented and acknowledged, i.e. on timing: left out.
+ */
+function dropSegmentCounters(key: JsonValue, value: JsonValue, used: Set<string>): JsonValue {
+  if (key === null || typeof key !== 'object' || Array.isArray(key) || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const k = key as Record<string, JsonValue>;
+  if (k.nexthdr !== 6 && k.reason !== 0) return value;
+  const v = { ...(value as Record<string, JsonValue>) };
+  let changed = false;
+  for (const f of ['packets', 'bytes', 'count']) if (f in v) { delete v[f]; changed = true; }
+  if (changed) used.add('segment-counters');
+  return v;
+}
+
 /** Conntrack-style `lifetime` fields: seconds left at the side's clock, rounded to 10 s. */
 function normaliseLifetimes(v: JsonValue, nowS: number): JsonValue {
   if (Array.isArray(v)) return v.map((x) => normaliseLifetimes(x, nowS));
@@ -83,14 +128,14 @@ function normaliseLifetimes(v: JsonValue, nowS: number): JsonValue {
   return v;
 }
 
-export function compareMaps(emu: BackendRun['maps'], ker: BackendRun['maps'], emuNowS: number, kerNowS: number): ScenarioDivergence[] {
+export function compareMaps(emu: BackendRun['maps'], ker: BackendRun['maps'], emuNowS: number, kerNowS: number, used = new Set<string>()): ScenarioDivergence[] {
   const out: ScenarioDivergence[] = [];
   for (const node of [...new Set([...Object.keys(emu), ...Object.keys(ker)])].sort()) {
     for (const obj of [...new Set([...Object.keys(emu[node] ?? {}), ...Object.keys(ker[node] ?? {})])].sort()) {
       const em: MapsJson = emu[node]?.[obj] ?? {}, km: MapsJson = ker[node]?.[obj] ?? {};
       for (const map of [...new Set([...Object.keys(em), ...Object.keys(km)])].sort()) {
         const index = (entries: MapsJson[string] | undefined, now: number) =>
-          new Map((entries ?? []).map((en) => [JSON.stringify(en.key), JSON.stringify(normaliseLifetimes(en.value, now))]));
+          new Map((entries ?? []).map((en) => [JSON.stringify(en.key), JSON.stringify(dropSegmentCounters(en.key, normaliseLifetimes(sumPerCpu(en.value), now), used))]));
         const a = index(em[map], emuNowS), b = index(km[map], kerNowS);
         for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
           if (a.get(key) !== b.get(key)) out.push({ kind: 'map', where: `${node} ${obj} ${map}`, field: `key ${key}`, emulator: a.get(key) ?? '(no entry)', kernel: b.get(key) ?? '(no entry)' });
@@ -103,12 +148,15 @@ export function compareMaps(emu: BackendRun['maps'], ker: BackendRun['maps'], em
 
 export function compareRuns(emu: BackendRun & { clockS?: number }, ker: BackendRun & { clockS?: number }): ScenarioComparison {
   const used = new Set<PacketNormalisation>();
+  const mapNorms = new Set<string>();
   const divergences = [
     ...compareSteps(emu.steps, ker.steps),
     ...comparePackets(emu.packets, ker.packets, used),
-    ...compareMaps(emu.maps, ker.maps, emu.clockS ?? 0, ker.clockS ?? 0),
+    ...compareMaps(emu.maps, ker.maps, emu.clockS ?? 0, ker.clockS ?? 0, mapNorms),
   ];
   const normalisations: { name: string; reason: string }[] = [...used].map((name) => ({ name, reason: PACKET_NORMALISATIONS[name] }));
   normalisations.push({ name: 'clock-lifetimes', reason: 'conntrack lifetimes come from two clocks (virtual and CLOCK_MONOTONIC): compared as seconds left, rounded to 10 s' });
+  if (mapNorms.has('segment-counters')) normalisations.push({ name: 'segment-counters', reason: 'packet/byte counters of TCP conntrack entries and of forwarded-packet metrics count TCP segments, whose number depends on timing (see tcp-segmentation); they are left out (drop counters are compared)' });
+  normalisations.push({ name: 'percpu-sum', reason: 'which CPU a packet was processed on is the kernel\'s scheduling; per-CPU map values are compared summed over CPUs' });
   return { divergences, normalisations };
 }

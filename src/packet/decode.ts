@@ -189,13 +189,15 @@ export function tcpdumpLine(frame: Uint8Array, opts: { ether?: boolean } = {}): 
  * Differences between two frames, by field where a field covers the byte ("ip.ttl: 64 ≠ 63"),
  * by offset otherwise, plus a length difference.
  */
-export function diffFrames(a: Uint8Array, b: Uint8Array): string[] {
+export function diffFrames(a: Uint8Array, b: Uint8Array, max = 8): string[] {
   const out: string[] = [];
   const fa = decodeFrame(a).fields, fb = decodeFrame(b).fields;
   const seen = new Set<string>();
   const n = Math.min(a.length, b.length);
+  let payloadBytes = 0;
   for (let i = 0; i < n; i++) {
     if (a[i] === b[i]) continue;
+    if (out.length >= max) { payloadBytes++; continue; }
     const field = fa.filter((f) => i >= f.offset && i < f.offset + f.length).sort((x, y) => x.length - y.length)[0];
     if (field) {
       if (seen.has(field.name)) continue;
@@ -206,6 +208,7 @@ export function diffFrames(a: Uint8Array, b: Uint8Array): string[] {
       out.push(`byte ${i}: 0x${a[i]!.toString(16).padStart(2, '0')} ≠ 0x${b[i]!.toString(16).padStart(2, '0')}`);
     }
   }
+  if (payloadBytes) out.push(`and ${payloadBytes} more differing bytes`);
   if (a.length !== b.length) out.push(`length: ${a.length} ≠ ${b.length}`);
   return out;
 }

@@ -1,9 +1,11 @@
 // The packets of a capture as Ethernet frames, read streaming, `loop` times over (0: until
 // stopped), at most `limit` in all. Packets whose link type cannot be made an Ethernet frame
 // are handed out without a frame (the caller counts them as skipped). A damaged file ends the
-// stream with its PcapError after the packets before the damage.
+// stream with its PcapError after the packets before the damage; a file that is not a
+// capture at all (or is missing) is a ReplayError('bad-input').
 
-import { readPackets, toEthernetFrame, type PcapTimestamp } from '../pcap/index.js';
+import { CaptureReader, PcapError, toEthernetFrame, type PcapTimestamp } from '../pcap/index.js';
+import { ReplayError } from './errors.js';
 
 export interface ReplayFrame {
   /** 1-based among the frames handed out (across loops). */
@@ -31,12 +33,20 @@ export async function* replayFrames(file: string, opts: FrameSourceOptions): Asy
   for (let loop = 0; (opts.loop === 0 || loop < opts.loop) && more(); loop++) {
     let first = true;
     let any = false;
-    for await (const p of readPackets(file)) {
-      if (!more()) return;
-      any = true;
-      number++;
-      yield { number, loop, loopStart: first && loop > 0, timestamp: p.timestamp, frame: toEthernetFrame(p), linkType: p.linkType };
-      first = false;
+    const reader = new CaptureReader(file);
+    try {
+      for await (const p of reader) {
+        if (!more()) return;
+        any = true;
+        number++;
+        yield { number, loop, loopStart: first && loop > 0, timestamp: p.timestamp, frame: toEthernetFrame(p), linkType: p.linkType };
+        first = false;
+      }
+    } catch (e) {
+      if (e instanceof PcapError && reader.format === undefined) throw new ReplayError('bad-input', `${file}: not a pcap or pcapng file: ${e.reason}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ReplayError('bad-input', `${file}: no such file`);
+      if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new ReplayError('bad-input', `${file}: is a directory`);
+      throw e;
     }
     if (!any) return; // an empty capture loops forever otherwise
   }

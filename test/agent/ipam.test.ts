@@ -34,11 +34,11 @@ describe('IPAM and topology', () => {
     });
   });
 
-  test('pod devices: eth0 (MTU 1450) and lxc<11 chars> at 10 + i; endpoint ids 100 + i per node', () => {
+  test('pod devices: eth0 (MTU 1450) and lxc<11 chars> at 10 + i with the node\'s router MAC; endpoint ids 100 + i per node', () => {
     expect(podOf(p, 'd')).toMatchObject({
       node: 'node1', endpointId: 103,
       eth0: { name: 'eth0', ifindex: 2, mac: '0a:58:0a:f4:01:0c', mtu: 1450 },
-      lxc: { name: 'lxcd', ifindex: 13, mac: 'fe:54:0a:f4:01:0c', mtu: 1500 },
+      lxc: { name: 'lxcd', ifindex: 13, mac: '02:00:0a:00:01:01', mtu: 1500 },
     });
     expect(podOf(p, 'a-very-long-pod-name').lxc).toMatchObject({ name: 'lxca-very-long', ifindex: 12 });
   });
