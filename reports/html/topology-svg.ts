@@ -2,12 +2,16 @@
 // node's eth0 and vxlan0, the world hosts, the underlay joining them, and the services. Every
 // device carries data-point="<place>/<device>" so the viewer can light up a step's path.
 
-import type { ClusterPlan, DevicePlan } from '../../src/agent/plan-types.js';
+import type { ClusterPlan, DevicePlan, NodePlan } from '../../src/agent/plan-types.js';
 import { xmlAttr, xmlText } from '../xml.js';
 
 const POD_W = 150, POD_H = 64, DEV_W = 150, DEV_H = 22, GAP = 14, PER_ROW = 4;
 const HEAD = 40, ROW_H = POD_H + 10 + DEV_H + 16, NODE_DEV_W = 120;
 const MARGIN = 16;
+/** Width of one character of the 11px label font, generously. */
+const CHAR_W = 6.2;
+
+const nodeSubtitle = (n: NodePlan) => `${n.ip} · pods ${n.podCidr} · router ${n.routerIp}`;
 
 const text = (x: number, y: number, s: string, cls = '') => `<text x="${x}" y="${y}"${cls ? ` class="${cls}"` : ''}>${xmlText(s)}</text>`;
 const rect = (x: number, y: number, w: number, h: number, cls: string) => `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" class="${cls}"/>`;
@@ -22,7 +26,8 @@ export function topologySvg(plan: ClusterPlan): string {
   const nodeBoxes = plan.nodes.map((n) => {
     const pods = plan.pods.filter((p) => p.node === n.name);
     const cols = Math.max(1, Math.min(PER_ROW, pods.length));
-    return { n, pods, width: Math.max(2 * NODE_DEV_W + 3 * GAP, cols * (POD_W + GAP) + GAP), rows: Math.ceil(pods.length / PER_ROW) };
+    const headerWidth = nodeSubtitle(n).length * CHAR_W + 2 * GAP;
+    return { n, pods, width: Math.max(2 * NODE_DEV_W + 3 * GAP, cols * (POD_W + GAP) + GAP, headerWidth), rows: Math.ceil(pods.length / PER_ROW) };
   });
   const nodeH = HEAD + Math.max(1, ...nodeBoxes.map((b) => b.rows)) * ROW_H + DEV_H + 2 * GAP;
   const underlayY = MARGIN + nodeH + 46;
@@ -31,7 +36,7 @@ export function topologySvg(plan: ClusterPlan): string {
   for (const { n, pods, width } of nodeBoxes) {
     const y = MARGIN;
     parts.push(`<g class="topo-node" data-node="${xmlAttr(n.name)}">`, rect(x, y, width, nodeH, 'node'));
-    parts.push(text(x + 8, y + 18, n.name, 'node-name'), text(x + 8, y + 32, `${n.ip} · pods ${n.podCidr} · router ${n.routerIp}`, 'small'));
+    parts.push(text(x + 8, y + 18, n.name, 'node-name'), text(x + 8, y + 32, nodeSubtitle(n), 'small'));
     pods.forEach((p, i) => {
       const px = x + GAP + (i % PER_ROW) * (POD_W + GAP), py = y + HEAD + Math.floor(i / PER_ROW) * ROW_H;
       parts.push(`<g class="topo-pod" data-pod="${xmlAttr(p.name)}">`, rect(px, py, POD_W, POD_H, 'pod'));

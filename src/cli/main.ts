@@ -9,7 +9,11 @@ import { registerKernel } from './kernel.js';
 import { registerExamples } from './examples.js';
 import { registerScenario } from './scenario.js';
 import { registerRun } from './run.js';
+import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { registerReplay } from './replay.js';
+import { registerPcap } from './pcap.js';
+import { registerObserve } from './observe.js';
 
 export async function main(argv: string[]): Promise<number> {
   // yargs drops a lone '-' (stdin/stdout): carry it through as a sentinel.
@@ -30,7 +34,11 @@ export async function main(argv: string[]): Promise<number> {
   registerExamples(parser);
   registerScenario(parser);
   registerRun(parser);
+  registerReport(parser);
+  registerServe(parser);
   registerReplay(parser);
+  registerPcap(parser);
+  registerObserve(parser);
   parser.demandCommand(1, 'choose a command (dpsim --help lists them)');
   try {
     await parser.parseAsync();

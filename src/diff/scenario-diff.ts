@@ -119,11 +119,22 @@ function dropSegmentCounters(key: JsonValue, value: JsonValue, used: Set<string>
   return v;
 }
 
-/** Conntrack-style `lifetime` fields: seconds left at the side's clock, rounded to 10 s. */
+/** The datapath's conntrack timeouts (docs/datapath.md): closing, SYN/non-TCP, established. */
+const TIMEOUT_CLASSES = [10, 60, 21600];
+
+/**
+ * Conntrack-style `lifetime` fields: the time left at the side's clock, as the smallest timeout
+ * class that covers it. The two backends take different times to run the same steps, so the
+ * time left differs by the difference in run time; the class a flow was given does not.
+ */
 function normaliseLifetimes(v: JsonValue, nowS: number): JsonValue {
   if (Array.isArray(v)) return v.map((x) => normaliseLifetimes(x, nowS));
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'lifetime' && typeof x === 'number' ? Math.max(0, Math.round((x - nowS) / 10) * 10) : normaliseLifetimes(x, nowS)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => {
+      if (k !== 'lifetime' || typeof x !== 'number') return [k, normaliseLifetimes(x, nowS)];
+      const left = Math.max(0, x - nowS);
+      return [k, `≤${TIMEOUT_CLASSES.find((c) => left <= c) ?? Math.round(left)}s`];
+    }));
   }
   return v;
 }
@@ -155,7 +166,7 @@ export function compareRuns(emu: BackendRun & { clockS?: number }, ker: BackendR
     ...compareMaps(emu.maps, ker.maps, emu.clockS ?? 0, ker.clockS ?? 0, mapNorms),
   ];
   const normalisations: { name: string; reason: string }[] = [...used].map((name) => ({ name, reason: PACKET_NORMALISATIONS[name] }));
-  normalisations.push({ name: 'clock-lifetimes', reason: 'conntrack lifetimes come from two clocks (virtual and CLOCK_MONOTONIC): compared as seconds left, rounded to 10 s' });
+  normalisations.push({ name: 'clock-lifetimes', reason: 'conntrack lifetimes come from two clocks (virtual and CLOCK_MONOTONIC) and the backends take different times to run: compared as the timeout class (10 s, 60 s, 6 h) that covers the time left' });
   if (mapNorms.has('segment-counters')) normalisations.push({ name: 'segment-counters', reason: 'packet/byte counters of TCP conntrack entries and of forwarded-packet metrics count TCP segments, whose number depends on timing (see tcp-segmentation); they are left out (drop counters are compared)' });
   normalisations.push({ name: 'percpu-sum', reason: 'which CPU a packet was processed on is the kernel\'s scheduling; per-CPU map values are compared summed over CPUs' });
   return { divergences, normalisations };

@@ -28,10 +28,14 @@
       else node.setAttribute(k, v === true ? '' : String(v));
     }
   }
-  function append(node, child) {
-    if (child === undefined || child === null || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { append(node, c); }); return; }
-    node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  /** append(node, child, child, ...): strings become text; arrays are flattened; null/false skipped. */
+  function append(node) {
+    for (var i = 1; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === undefined || child === null || child === false) continue;
+      if (Array.isArray(child)) { for (var j = 0; j < child.length; j++) append(node, child[j]); continue; }
+      node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    }
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function byId(id) { return document.getElementById(id); }
@@ -277,7 +281,7 @@
         el('div', {}, 'First program run of the step: ', el('code', { text: t.object + ' ' + t.program }), ' at ' + t.point + ' on ' + t.node +
           (t.retval !== undefined ? ', returned ' + t.retval : '') + (t.insnCount !== undefined ? ' after ' + t.insnCount + ' instructions' : '')),
         el('div', { class: 'mono', text: 'frame (' + t.frameFrom + '): ' + t.packet }),
-        el('div', { class: 'small', text: 'Replayed: ' + t.caveat + '.' }),
+        el('div', { class: 'small', text: 'Note: the frame was ' + t.caveat + '.' }),
         t.fault ? el('pre', { class: 'expect-failed', text: t.fault }) : null);
       append(pre, t.lines.map(function (l) {
         var cls = /^; /.test(l) ? 'src' : /^\s+call /.test(l) ? 'call' : '';
