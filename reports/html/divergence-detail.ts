@@ -47,12 +47,17 @@ export function parseTcpField(field: string): { flow: string; what: string; dir?
   return m ? { flow: m[1]!, what: m[2]!, ...(m[3] ? { dir: m[3] } : {}) } : undefined;
 }
 
+/** The packets at one point: non-TCP ones in order, and every TCP one with its flow and direction. */
+interface PointPackets {
+  other: CapturedPacket[];
+  tcp: { p: CapturedPacket; flow: string; dir: string }[];
+}
+
 interface Side {
   packets: CapturedPacket[];
   index: Map<CapturedPacket, number>;
   isns: TcpIsns;
-  /** Per point: non-TCP packets in order, and every TCP packet with its segment. */
-  points: Map<string, { other: CapturedPacket[]; tcp: { p: CapturedPacket; flow: string; dir: string }[] }>;
+  points: Map<string, PointPackets>;
 }
 
 function side(packets: CapturedPacket[]): Side {
@@ -116,8 +121,8 @@ function packetView(v: DivergenceView, e: Side, k: Side): void {
     b = kp?.other[asPacket.index];
     v.fields = fieldRows(a, b, e, k, asPacket.names);
   } else if (asTcp) {
-    const first = (list: Side['points'] extends Map<string, infer T> ? T | undefined : never) =>
-      list?.tcp.find((t) => t.flow === asTcp.flow && (asTcp.what === 'control segments' || t.dir === asTcp.dir))?.p;
+    const first = (at: PointPackets | undefined) =>
+      at?.tcp.find((t) => t.flow === asTcp.flow && (asTcp.what === 'control segments' || t.dir === asTcp.dir))?.p;
     a = first(ep);
     b = first(kp);
     v.fields = asTcp.what === 'headers'

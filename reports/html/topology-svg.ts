@@ -5,11 +5,17 @@
 import type { ClusterPlan, DevicePlan, NodePlan } from '../../src/agent/plan-types.js';
 import { xmlAttr, xmlText } from '../xml.js';
 
-const POD_W = 150, POD_H = 64, DEV_W = 150, DEV_H = 22, GAP = 14, PER_ROW = 4;
+const POD_W = 170, POD_H = 64, DEV_W = 170, DEV_H = 22, GAP = 14, PER_ROW = 4;
 const HEAD = 40, ROW_H = POD_H + 10 + DEV_H + 16, NODE_DEV_W = 120;
 const MARGIN = 16;
 /** Width of one character of the 11px label font, generously. */
 const CHAR_W = 6.2;
+
+/** A label cut to what fits in `width` px (full text in the device's or pod's tooltip). */
+const fit = (s: string, width: number, charW = 7.4) => {
+  const max = Math.floor((width - 12) / charW);
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+};
 
 const nodeSubtitle = (n: NodePlan) => `${n.ip} · pods ${n.podCidr} · router ${n.routerIp}`;
 
@@ -17,8 +23,8 @@ const text = (x: number, y: number, s: string, cls = '') => `<text x="${x}" y="$
 const rect = (x: number, y: number, w: number, h: number, cls: string) => `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" class="${cls}"/>`;
 const line = (x1: number, y1: number, x2: number, y2: number, cls: string) => `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" class="${cls}"/>`;
 
-function device(x: number, y: number, w: number, point: string, d: DevicePlan, extra = ''): string {
-  return `<g class="topo-device" data-point="${xmlAttr(point)}">${rect(x, y, w, DEV_H, 'dev')}${text(x + 6, y + 15, `${d.name} #${d.ifindex}${extra}`, 'dev-label')}<title>${xmlText(`${point} ${d.mac} mtu ${d.mtu}`)}</title></g>`;
+function device(x: number, y: number, w: number, point: string, d: DevicePlan): string {
+  return `<g class="topo-device" data-point="${xmlAttr(point)}">${rect(x, y, w, DEV_H, 'dev')}${text(x + 6, y + 15, fit(`${d.name} #${d.ifindex}`, w, 6.4), 'dev-label')}<title>${xmlText(`${point} ${d.mac} mtu ${d.mtu}`)}</title></g>`;
 }
 
 export function topologySvg(plan: ClusterPlan): string {
@@ -39,8 +45,8 @@ export function topologySvg(plan: ClusterPlan): string {
     parts.push(text(x + 8, y + 18, n.name, 'node-name'), text(x + 8, y + 32, nodeSubtitle(n), 'small'));
     pods.forEach((p, i) => {
       const px = x + GAP + (i % PER_ROW) * (POD_W + GAP), py = y + HEAD + Math.floor(i / PER_ROW) * ROW_H;
-      parts.push(`<g class="topo-pod" data-pod="${xmlAttr(p.name)}">`, rect(px, py, POD_W, POD_H, 'pod'));
-      parts.push(text(px + 6, py + 15, `${p.namespace}/${p.name}`, 'pod-name'), text(px + 6, py + 29, `${p.ip} · id ${p.identity}`, 'small'));
+      parts.push(`<g class="topo-pod" data-pod="${xmlAttr(p.name)}">`, rect(px, py, POD_W, POD_H, 'pod'), `<title>${xmlText(`${p.namespace}/${p.name} ${p.ip} identity ${p.identity}`)}</title>`);
+      parts.push(text(px + 6, py + 15, fit(`${p.namespace}/${p.name}`, POD_W), 'pod-name'), text(px + 6, py + 29, `${p.ip} · id ${p.identity}`, 'small'));
       parts.push(device(px + 6, py + POD_H - DEV_H - 6, POD_W - 12, `pod:${p.name}/${p.eth0.name}`, p.eth0));
       parts.push(line(px + POD_W / 2, py + POD_H, px + POD_W / 2, py + POD_H + 10, 'veth'));
       parts.push(device(px, py + POD_H + 10, DEV_W, `${n.name}/${p.lxc.name}`, p.lxc), '</g>');

@@ -112,7 +112,11 @@ export class KernelBackend implements Backend {
     await sleep(this.opts.settleMs ?? 50);
     await r.events.drain();
     result.drops = r.events.dropsOf(step.index);
-    if (step.kind === 'tcp' || step.kind === 'udp') Object.assign(result, serverView(r.servers, step));
+    if (step.kind === 'tcp' || step.kind === 'udp') {
+      // A reply proves the server got the data: on a busy machine its log line may lag, so wait for it.
+      for (let i = 0; i < 40 && result.replies > 0 && !serverView(r.servers, step).delivered; i++) await sleep(50);
+      Object.assign(result, serverView(r.servers, step));
+    }
     const lost = r.events.lost - lostBefore;
     if (lost) result.note = [result.note, `${lost} datapath events lost (perf ring full)`].filter(Boolean).join('; ');
     this.results.push(result);

@@ -54,6 +54,9 @@ function pacingOf(a: ReplayArgs): Pacing {
     if (!Number.isFinite(v) || v <= 0) throw bad(`${flag} must be a positive number, got ${v}`);
     return v;
   };
+  if (a.backend !== 'emu' && (a.pps !== undefined || a.mbps !== undefined || a.multiplier !== undefined)) {
+    throw bad(`${given[0]} paces the VM's virtual clock; the kernel (--backend ${a.backend}) runs on its own clock, which cannot be paced (with both, the VM follows the kernel's clock so that the two compare)`);
+  }
   if (a.pps !== undefined) return { kind: 'pps', pps: positive(a.pps, '--pps') };
   if (a.mbps !== undefined) return { kind: 'mbps', mbps: positive(a.mbps, '--mbps') };
   return { kind: 'capture', multiplier: a.multiplier !== undefined ? positive(a.multiplier, '--multiplier') : 1 };
@@ -123,7 +126,7 @@ async function replayProgramCommand(a: ReplayArgs, pacing: Pacing): Promise<void
     await engines.close();
   }
   const summary = {
-    counts: result.counts, wallNs: result.wallNs, prog: engines.prog, backend: a.backend, pacing: describePacing(pacing),
+    counts: result.counts, wallNs: result.wallNs, prog: engines.prog, backend: a.backend, ...(a.backend === 'emu' ? { pacing: describePacing(pacing) } : {}),
     ...(result.divergences ? { divergences: { count: result.divergences.count, packets: result.divergences.packets } } : {}),
     ...(a.stats ? { peakRssKiB: peakRssKiB() ?? 0 } : {}),
     ...(result.damaged ? { damaged: result.damaged.message } : {}),

@@ -1,6 +1,7 @@
 // Opening a replay's backends: the VM alone (emu), the kernel alone, or both side by side.
 // The kernel's maps start as copies of what the map JSON put into the VM's, as in
-// `dpsim prog diff`; with both, the VM's clock starts at the kernel's CLOCK_MONOTONIC.
+// `dpsim prog diff`; with both, the VM's clock is the kernel's CLOCK_MONOTONIC at each packet
+// (the kernel cannot be paced in virtual time, and conntrack lifetimes must mean the same).
 
 import { ElfError, type ObjectSpec } from '../elf/index.js';
 import { importMaps, MapError, type MapsJson } from '../maps/index.js';
@@ -101,7 +102,7 @@ export async function openEngines(o: EngineOptions): Promise<Engines> {
     const kernel = new KernelEngine(side, prog, (xdp ? XDP_CTX : SKB_CTX).size, kindOf, o.ctx);
     return {
       prog, xdp, obj, kernel,
-      ...(o.backend === 'both' ? { emu: new EmuEngine(obj, p, o.ctx) } : {}),
+      ...(o.backend === 'both' ? { emu: new EmuEngine(obj, p, o.ctx, 'host') } : {}),
       eventMapOrder: await side.eventMapOrder(),
       close: () => side.close(),
     };

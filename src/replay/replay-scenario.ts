@@ -64,6 +64,14 @@ export async function replayScenario(o: ScenarioReplayOptions): Promise<Scenario
     if (e instanceof BackendUnavailable) throw new ReplayError('environment', `emu backend: ${e.message}`);
     throw e;
   }
+  try {
+    return await inject(backend, o);
+  } finally {
+    await backend.teardown();
+  }
+}
+
+async function inject(backend: EmuBackend, o: ScenarioReplayOptions): Promise<ScenarioReplayResult> {
   const t = backend.topology!;
   const dev = t.device(o.at.place, o.at.device);
   if (!dev) throw new ReplayError('bad-input', `--at: no device ${o.at.device} in ${o.at.place}`);
@@ -115,7 +123,6 @@ export async function replayScenario(o: ScenarioReplayOptions): Promise<Scenario
     await step();
   } finally {
     await outputs?.close();
-    await backend.teardown();
   }
   o.progress?.finish(r.packets);
   r.wallNs = Number(process.hrtime.bigint() - t0);

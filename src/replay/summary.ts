@@ -9,7 +9,8 @@ export interface SummaryInput {
   wallNs: number;
   prog: string;
   backend: string;
-  pacing: string;
+  /** How the VM's clock was paced; undefined when it followed the host's (kernel, both). */
+  pacing?: string;
   divergences?: { count: number; packets: number };
   peakRssKiB?: number;
   /** The capture was damaged: the reason (the summary covers the packets before it). */
@@ -29,7 +30,9 @@ export function formatSummary(x: SummaryInput): string {
   const lines = [
     `Actual: ${c.packets} packets (${c.bytes} bytes) sent in ${r.seconds.toFixed(6)} seconds`,
     `Rated: ${r.bps.toFixed(1)} Bps, ${r.mbps.toFixed(2)} Mbps, ${r.pps.toFixed(2)} pps`,
-    `Virtual: ${v.toFixed(9)} seconds of virtual time, paced by ${x.pacing}${v > 0 ? ` (${((c.packets - 1) / v).toFixed(2)} pps)` : ''}${x.backend === 'kernel' ? '; the kernel runs on its own clock' : ''}`,
+    x.pacing !== undefined
+      ? `Virtual: ${v.toFixed(9)} seconds of virtual time, paced by ${x.pacing}${v > 0 ? ` (${((c.packets - 1) / v).toFixed(2)} pps)` : ''}`
+      : "Clock: the host's CLOCK_MONOTONIC (the kernel cannot be paced); output timestamps follow the capture's",
     `Statistics for program ${x.prog} (${x.backend}):`,
     `\tPassed packets:          ${c.verdicts.passed}`,
     `\tRedirected packets:      ${c.verdicts.redirected}${c.redirects.size ? ` (${c.describeRedirects()})` : ''}`,
@@ -51,7 +54,7 @@ export function summaryJson(x: SummaryInput): Record<string, unknown> {
   const r = rates(c, x.wallNs);
   return {
     packets: c.packets, bytes: c.bytes, seconds: r.seconds, bps: r.bps, mbps: r.mbps, pps: r.pps,
-    virtual_seconds: c.virtualNs / 1e9, pacing: x.pacing, program: x.prog, backend: x.backend,
+    ...(x.pacing !== undefined ? { virtual_seconds: c.virtualNs / 1e9, pacing: x.pacing } : { clock: 'host' }), program: x.prog, backend: x.backend,
     passed: c.verdicts.passed,
     redirected: c.verdicts.redirected, redirect_targets: Object.fromEntries(c.redirects),
     dropped: c.verdicts.dropped, drop_reasons: Object.fromEntries([...c.dropReasons].map(([k, n]) => [k < 0 ? 'none' : String(k), n])),

@@ -72,8 +72,9 @@ describe('JUnit report', () => {
     const packetCase = cases(suite).find((c) => c.attrs.classname === 'dpsim.diff' && c.attrs.name === `packets at ${planted.point}`)!;
     const failure = problem(packetCase, 'failure')!;
     expect(failure.attrs.type).toBe('divergence');
-    expect(failure.attrs.message).toMatch(/ip\.ttl/);
     const packetDivs = divergences.filter((d) => d.kind === 'packets' && d.where === planted.point);
+    expect(packetDivs.length).toBeGreaterThan(0);
+    expect(failure.attrs.message.startsWith(`${packetDivs.length} divergence`)).toBe(true);
     for (const d of packetDivs) {
       expect(failure.text).toContain(`emulator: ${d.emulator}`);
       expect(failure.text).toContain(`kernel:   ${d.kernel}`);

@@ -240,8 +240,12 @@
       var notable = d.fields.filter(function (f) { return f.status !== 'same'; });
       return el('div', { class: 'divergence', id: 'divergence-' + d.id, 'data-kind': d.kind },
         el('h3', {}, '[' + d.kind + '] ' + d.where + ': ', el('span', { class: 'mono', text: d.field })),
-        d.tcpdump ? [el('div', { class: 'mono tcpdump', text: 'emulator: ' + d.tcpdump.emulator }), el('div', { class: 'mono tcpdump', text: 'kernel:   ' + d.tcpdump.kernel })]
-          : [el('div', { class: 'mono tcpdump', text: 'emulator: ' + d.emulator }), el('div', { class: 'mono tcpdump', text: 'kernel:   ' + d.kernel })],
+        el('div', { class: 'mono tcpdump side-emulator', text: 'emulator: ' + d.emulator }),
+        el('div', { class: 'mono tcpdump side-kernel', text: 'kernel:   ' + d.kernel }),
+        d.tcpdump && (d.tcpdump.emulator !== d.emulator || d.tcpdump.kernel !== d.kernel) ? [
+          el('div', { class: 'small', text: 'the packets, as captured:' }),
+          el('div', { class: 'mono tcpdump packet-emulator', text: 'emulator: ' + d.tcpdump.emulator }),
+          el('div', { class: 'mono tcpdump packet-kernel', text: 'kernel:   ' + d.tcpdump.kernel })] : null,
         notable.length ? fieldTable(notable) : null,
         d.fields.length > notable.length ? el('details', {}, el('summary', { text: 'all ' + d.fields.length + ' fields' }), fieldTable(d.fields)) : null,
         d.step !== undefined ? el('button', { text: 'show ' + stepTitle(d.step), on: { click: function () { showDivergencePath(d); } } }) : null);
