@@ -3,6 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { repoPath } from '../src/repo-root.js';
 
 export interface ToolVersions {
   kernel: string;
@@ -22,7 +23,7 @@ function firstLine(cmd: string, args: string[]): string {
 }
 
 export function dpsimVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -3,13 +3,15 @@
 // external resource: the page's own Content-Security-Policy forbids any.
 
 import { readFileSync } from 'node:fs';
+import { repoPath } from '../../src/repo-root.js';
 import { xmlText as html, xmlAttr as attr } from '../xml.js';
 import type { ReportModel } from './model.js';
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
+/** Read from the repository (not next to this module: the compiled dist/ has no assets). */
 function asset(name: string, closing: string): string {
-  const text = readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+  const text = readFileSync(repoPath('reports', 'html', 'assets', name), 'utf8');
   if (text.toLowerCase().includes(closing)) throw new Error(`reports/html/assets/${name} contains ${closing}: it cannot be inlined`);
   return text;
 }

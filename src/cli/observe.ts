@@ -53,18 +53,22 @@ function filterOf(a: ObserveArgs): FlowFilter {
   return f;
 }
 
-/** A line of a flows file → a FlowRecord; undefined for other records (lost_events, node status). */
-function toRecord(json: unknown): FlowRecord | undefined {
+/**
+ * A line of a flows file → the record as printed (hubble's {flow, node_name, time}, the flow
+ * untouched) and a copy with the fields filters and compact lines need; undefined for other
+ * records (lost_events, node status).
+ */
+function toRecord(json: unknown): { record: FlowRecord; view: FlowRecord } | undefined {
   if (json === null || typeof json !== 'object') return undefined;
   const r = json as { flow?: Partial<HubbleFlow>; node_name?: string; time?: string };
-  if (r.flow === null || typeof r.flow !== 'object') return undefined;
+  if (r.flow === null || typeof r.flow !== 'object' || Array.isArray(r.flow)) return undefined;
   const time = r.time ?? r.flow.time ?? '';
   const node = r.node_name ?? r.flow.node_name ?? '';
-  const flow = { ...r.flow, time: r.flow.time ?? time, source: r.flow.source ?? { identity: 0 }, destination: r.flow.destination ?? { identity: 0 } } as HubbleFlow;
-  return { flow, node_name: node, time };
+  const view = { ...r.flow, time: r.flow.time ?? time, source: r.flow.source ?? { identity: 0 }, destination: r.flow.destination ?? { identity: 0 } } as HubbleFlow;
+  return { record: { flow: r.flow as HubbleFlow, node_name: node, time }, view: { flow: view, node_name: node, time } };
 }
 
-async function* flowsFromFile(path: string): AsyncGenerator<FlowRecord> {
+async function* flowsFromFile(path: string): AsyncGenerator<{ record: FlowRecord; view: FlowRecord }> {
   const input: Readable = isStdio(path) ? process.stdin : createReadStream(path);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
@@ -82,7 +86,7 @@ async function* flowsFromFile(path: string): AsyncGenerator<FlowRecord> {
   }
 }
 
-async function* flowsFromRun(file: string, backend: 'emu' | 'kernel'): AsyncGenerator<FlowRecord> {
+async function* flowsFromRun(file: string, backend: 'emu' | 'kernel'): AsyncGenerator<{ record: FlowRecord; view: FlowRecord }> {
   const { runScenarioFile } = await import('./run.js');
   const { buildPlan } = await import('../agent/index.js');
   const startNs = BigInt(Date.now()) * 1_000_000n;
@@ -95,7 +99,7 @@ async function* flowsFromRun(file: string, backend: 'emu' | 'kernel'): AsyncGene
   let i = 0n;
   for (const e of run.run.events) {
     const r = eventToFlow(e.data, e.node, startNs + i++ * 1000n, dir);
-    if (r) yield r;
+    if (r) yield { record: r, view: r };
   }
 }
 
@@ -121,8 +125,8 @@ export function registerObserve(y: Argv): Argv {
     }
     const out = new StdoutBuffer();
     try {
-      for await (const r of a.run ? flowsFromRun(a.run, a.backend) : flowsFromFile(a.flows!)) {
-        if (matchesFilter(r, filter)) out.line(a.output === 'compact' ? compactLine(r) : JSON.stringify(r));
+      for await (const { record, view } of a.run ? flowsFromRun(a.run, a.backend) : flowsFromFile(a.flows!)) {
+        if (matchesFilter(view, filter)) out.line(a.output === 'compact' ? compactLine(view) : JSON.stringify(record));
       }
     } finally {
       out.flush();

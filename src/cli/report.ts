@@ -4,8 +4,8 @@
 // several). `writeReports(outcome, dir)` is the same for `dpsim run --report DIR`.
 import type { Argv } from 'yargs';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '../repo-root.js';
 import { runScenarioFile, DEFAULT_SCENARIO, type RunOutcome } from './run.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { loadScenario } from '../scenario/parse.js';
@@ -18,8 +18,7 @@ import { writeReports, writeFailureReports, REPORT_FILES, type ReportFiles } fro
 
 export { writeReports, type ReportFiles } from '../../reports/write.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_REPORTS_DIR = join(ROOT, 'reports', 'out');
+export const DEFAULT_REPORTS_DIR = join(REPO_ROOT, 'reports', 'out');
 
 /** 20250102-030405-678: sortable, safe in a path. */
 export function timestamp(d = new Date()): string {

@@ -93,9 +93,15 @@ export function registerRun(y: Argv): Argv {
   return y.command('run [scenario]', 'run a scenario on the emulator, the kernel, or both, and check its expectations', (c) => c
     .positional('scenario', { type: 'string', describe: 'scenario YAML (default: scenarios/default.yaml)' })
     .option('backend', { choices: ['emu', 'kernel', 'both', 'auto'] as const, default: 'auto' as const, describe: 'auto = both when root with BPF, emu otherwise' })
-    .option('j', { alias: 'json', type: 'boolean', default: false }),
+    .option('j', { alias: 'json', type: 'boolean', default: false })
+    .option('report', { type: 'string', describe: 'also write summary.json, junit.xml and report.html into this folder' }),
   async (a) => {
     const out = await runScenarioFile(a.scenario ?? DEFAULT_SCENARIO, a.backend);
+    if (a.report) {
+      const { writeReports } = await import('./report.js');
+      const files = await writeReports(out, a.report);
+      process.stderr.write(`reports: ${files.json}, ${files.junit}, ${files.html}\n`);
+    }
     if (a.j) process.stdout.write(JSON.stringify({
       scenario: out.parsed.scenario.name, exitCode: out.exitCode, notes: out.notes,
       backends: Object.fromEntries(Object.entries(out.runs).map(([k, r]) => [k, { expectations: r.expectations, steps: r.run.steps, timings: r.run.timings }])),

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { parsePcap, PcapWriter, PcapngWriter, type PacketToWrite } from '../../src/pcap/index.js';
+import { parsePcap, PcapWriter, PcapngWriter, type PcapngPacketToWrite } from '../../src/pcap/index.js';
 import { decodeFrame } from '../../src/packet/decode.js';
 
 export const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `dpsim-${prefix}-`));
@@ -13,7 +13,7 @@ export async function writePcap(path: string, frames: Uint8Array[], gapNs = 1000
   await w.close();
 }
 
-export async function writePcapng(path: string, packets: (PacketToWrite & { linkType: number })[]): Promise<void> {
+export async function writePcapng(path: string, packets: (PcapngPacketToWrite & { linkType: number })[]): Promise<void> {
   const w = new PcapngWriter(path);
   const ids = new Map<number, number>();
   for (const p of packets) {
