@@ -55,6 +55,8 @@ export class EchoServers {
     const proc = new BackgroundProcess(tb.netnsOf(names.testbed(place)), argv, (p) => tb.untrack(p));
     tb.track(proc);
     const children = new Map<number, ServerHit>();
+    // The child's "transferred" line can reach the shared stderr pipe before the parent's "forked" line.
+    const transferredEarly = new Set<number>();
     let lastAccept: ServerHit | undefined;
     proc.onLine((line) => {
       const step = this.timeline.stepAtMono(process.hrtime.bigint());
@@ -63,10 +65,13 @@ export class EchoServers {
         lastAccept = { place, protocol, port, peer: { ip: m[1]!, port: Number(m[2]) }, data: false, step };
         this.hits.push(lastAccept);
       } else if ((m = FORKED.exec(line)) && lastAccept) {
-        children.set(Number(m[1]), lastAccept);
+        const pid = Number(m[1]);
+        children.set(pid, lastAccept);
+        if (transferredEarly.delete(pid)) lastAccept.data = true;
       } else if ((m = TRANSFERRED.exec(line)) && Number(m[2]) > 0) {
         const hit = children.get(Number(m[1]));
         if (hit) hit.data = true;
+        else transferredEarly.add(Number(m[1]));
       } else if ((m = DATAGRAM.exec(line))) {
         this.hits.push({ place, protocol, port, peer: { ip: m[1]!, port: Number(m[2]) }, data: true, step });
       }
