@@ -14,6 +14,7 @@ import type { MapsJson } from '../maps/index.js';
 import { ReplayError } from '../replay/errors.js';
 import { describePacing, type Pacing } from '../replay/pacing.js';
 import { Progress } from '../replay/progress.js';
+import { ReadPosition } from '../replay/frames.js';
 import { peakRssKiB } from '../replay/peak-rss.js';
 import { globalPatches } from '../replay/globals.js';
 import { openEngines, type BackendChoice } from '../replay/engines.js';
@@ -109,15 +110,15 @@ async function replayProgramCommand(a: ReplayArgs, pacing: Pacing): Promise<void
   const engines = await openEngines({ objPath: obj, spec, prog, backend: a.backend, globals, ...(maps ? { maps } : {}), ...(ctx ? { ctx } : {}) });
   const stdout = new StdoutBuffer();
   const mode = Progress.modeFor(process.stderr, a.progress);
-  const total = mode === 'bar' && a.loop !== 0 ? await countPackets(a.pcap, a.loop, a.limit) : a.limit;
-  const progress = new Progress(process.stderr, { mode, ...(total !== undefined ? { total } : {}) });
+  const position = new ReadPosition();
+  const progress = new Progress(process.stderr, { mode, ...(a.limit !== undefined ? { total: a.limit } : {}), fraction: () => position.fraction() });
   if (mode === 'bar') stdout.beforeFlush = () => progress.clear();
   const interrupt = onInterrupt();
   let result;
   try {
     result = await replayProgram({
       file: a.pcap, engines, loop: a.loop, ...(a.limit !== undefined ? { limit: a.limit } : {}), pacing,
-      ...(a.out !== undefined ? { outDir: a.out } : {}), progress, batch: a.batch, stopped: interrupt.stopped,
+      ...(a.out !== undefined ? { outDir: a.out } : {}), progress, position, batch: a.batch, stopped: interrupt.stopped,
       wantSummary: !a.quiet,
       ...(a.quiet ? {} : { onPacket: (r) => stdout.line(a.json ? JSON.stringify(reportJson(r)) : formatReport(r)) }),
     });
@@ -153,18 +154,6 @@ function encodeCtxFile(file: string, xdp: boolean): Uint8Array {
   }
 }
 
-/** The packets a bar counts towards: one quick pass over the file (damage ends the count). */
-async function countPackets(file: string, loop: number, limit?: number): Promise<number> {
-  const { readPackets } = await import('../pcap/index.js');
-  let n = 0;
-  try {
-    for await (const _ of readPackets(file)) n++;
-  } catch {
-    // the replay reports the damage
-  }
-  return limit !== undefined ? Math.min(limit, n * loop) : n * loop;
-}
-
 async function replayScenarioCommand(a: ReplayArgs): Promise<void> {
   const { scenarioPlan } = await import('../replay/scenario-plan.js');
   const { buildBpf } = await import('./examples.js');
@@ -179,14 +168,14 @@ async function replayScenarioCommand(a: ReplayArgs): Promise<void> {
   const { plan } = await scenarioPlan(a.scenario!);
   buildBpf();
   const mode = Progress.modeFor(process.stderr, a.progress);
-  const total = mode === 'bar' && a.loop !== 0 ? await countPackets(a.pcap, a.loop, a.limit) : a.limit;
-  const progress = new Progress(process.stderr, { mode, ...(total !== undefined ? { total } : {}) });
+  const position = new ReadPosition();
+  const progress = new Progress(process.stderr, { mode, ...(a.limit !== undefined ? { total: a.limit } : {}), fraction: () => position.fraction() });
   const interrupt = onInterrupt();
   let r;
   try {
     r = await replayScenario({
       file: a.pcap, plan, at, loop: a.loop, ...(a.limit !== undefined ? { limit: a.limit } : {}),
-      ...(a.out !== undefined ? { outDir: a.out } : {}), batch: a.batch, progress, stopped: interrupt.stopped,
+      ...(a.out !== undefined ? { outDir: a.out } : {}), batch: a.batch, progress, position, stopped: interrupt.stopped,
     });
   } finally {
     interrupt.done();

@@ -4,6 +4,7 @@
 // stream with its PcapError after the packets before the damage; a file that is not a
 // capture at all (or is missing) is a ReplayError('bad-input').
 
+import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { CaptureReader, PcapError, toEthernetFrame, type PcapTimestamp } from '../pcap/index.js';
 import { ReplayError } from './errors.js';
 
@@ -25,15 +26,42 @@ export interface FrameSourceOptions {
   limit?: number;
   /** Checked before each packet: true ends the stream early (Ctrl-C). */
   stopped?: () => boolean;
+  /** Kept up to date with how far the reading is, for progress. */
+  position?: ReadPosition;
 }
+
+/** How far through the file (and its loops) the reading is: progress without a counting pass. */
+export class ReadPosition {
+  size = 0;
+  loops = 0;
+  loop = 0;
+  stream: ReadStream | undefined;
+
+  /** 0..1 of the bytes of every loop; undefined when looping until stopped. */
+  fraction(): number | undefined {
+    if (this.loops === 0 || this.size === 0) return undefined;
+    return Math.min(1, (this.loop * this.size + (this.stream?.bytesRead ?? 0)) / (this.loops * this.size));
+  }
+}
+
+const READ_CHUNK_BYTES = 1 << 20;
 
 export async function* replayFrames(file: string, opts: FrameSourceOptions): AsyncGenerator<ReplayFrame, void, undefined> {
   let number = 0;
   const more = () => (opts.limit === undefined || number < opts.limit) && !opts.stopped?.();
+  const position = opts.position ?? new ReadPosition();
+  try {
+    position.size = statSync(file).size;
+  } catch (e) {
+    throw new ReplayError('bad-input', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  position.loops = opts.loop;
   for (let loop = 0; (opts.loop === 0 || loop < opts.loop) && more(); loop++) {
     let first = true;
     let any = false;
-    const reader = new CaptureReader(file);
+    position.loop = loop;
+    position.stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+    const reader = new CaptureReader(position.stream);
     try {
       for await (const p of reader) {
         if (!more()) return;

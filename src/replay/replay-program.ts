@@ -1,14 +1,14 @@
 // `dpsim replay PCAP --prog OBJ:PROG`: every packet of a capture, made an Ethernet frame,
 // through one program with its map state carried across packets; verdicts counted, each
 // packet written (as the program left it) to the output capture of its verdict. Streaming:
-// one packet at a time on the VM, a bounded batch in flight to the kernel.
+// one packet at a time on the VM, at most `batch` runs in flight to the kernel.
 
 import { PcapError, type PcapTimestamp } from '../pcap/index.js';
 import { tcpdumpLine } from '../packet/decode.js';
 import { ReplayCounts } from './counts.js';
 import { DivergenceLog } from './divergences.js';
 import type { Engines } from './engines.js';
-import { replayFrames } from './frames.js';
+import { replayFrames, type ReadPosition } from './frames.js';
 import type { PacketOutcome } from './outcome.js';
 import { OutputCaptures } from './outputs.js';
 import { outputTimestamp, VirtualPacer, type Pacing } from './pacing.js';
@@ -31,6 +31,8 @@ export interface ProgramReplayOptions {
   /** Kernel runs in flight at once (default 256). */
   batch?: number;
   stopped?: () => boolean;
+  /** Updated with how far the input has been read (for progress). */
+  position?: ReadPosition;
 }
 
 export interface ProgramReplayResult {
@@ -79,13 +81,17 @@ export async function replayProgram(o: ProgramReplayOptions): Promise<ProgramRep
     }
     o.onPacket?.(report);
   };
-  const drain = async () => {
-    for (const p of inFlight.splice(0)) await settle(p, p.emu, await p.kernel);
+  /** Settles the oldest runs until at most `keep` are in flight (a sliding window keeps the helper busy). */
+  const drain = async (keep = 0) => {
+    while (inFlight.length > keep) {
+      const p = inFlight.shift()!;
+      await settle(p, p.emu, await p.kernel);
+    }
   };
 
   try {
     try {
-      for await (const f of replayFrames(o.file, { loop: o.loop, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.stopped ? { stopped: o.stopped } : {}) })) {
+      for await (const f of replayFrames(o.file, { loop: o.loop, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.stopped ? { stopped: o.stopped } : {}), ...(o.position ? { position: o.position } : {}) })) {
         if (!f.frame) {
           counts.skipped++;
           o.onPacket?.({ number: f.number, summary: '', linkType: f.linkType });
@@ -103,7 +109,7 @@ export async function replayProgram(o: ProgramReplayOptions): Promise<ProgramRep
         } else {
           p.kernel = engines.kernel.submit(f.frame);
           inFlight.push(p);
-          if (inFlight.length >= batch) await drain();
+          if (inFlight.length >= batch) await drain(batch - 1);
         }
         o.progress?.tick(counts.packets);
       }

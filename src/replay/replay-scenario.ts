@@ -12,7 +12,7 @@ import { EmuBackend } from '../backends/emu.js';
 import { BackendUnavailable, type ObservationPoint } from '../backends/types.js';
 import { PcapError, type PcapTimestamp } from '../pcap/index.js';
 import { ReplayError } from './errors.js';
-import { replayFrames } from './frames.js';
+import { replayFrames, type ReadPosition } from './frames.js';
 import { outputTimestamp } from './pacing.js';
 import { PointCaptures } from './point-captures.js';
 import type { Progress } from './progress.js';
@@ -28,6 +28,8 @@ export interface ScenarioReplayOptions {
   batch?: number;
   progress?: Progress;
   stopped?: () => boolean;
+  /** Updated with how far the input has been read (for progress). */
+  position?: ReadPosition;
   /** Lets tests hand in a prepared backend. */
   backend?: EmuBackend;
 }
@@ -107,7 +109,7 @@ async function inject(backend: EmuBackend, o: ScenarioReplayOptions): Promise<Sc
 
   try {
     try {
-      for await (const f of replayFrames(o.file, { loop: o.loop, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.stopped ? { stopped: o.stopped } : {}) })) {
+      for await (const f of replayFrames(o.file, { loop: o.loop, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.stopped ? { stopped: o.stopped } : {}), ...(o.position ? { position: o.position } : {}) })) {
         if (!f.frame) { r.skipped++; continue; }
         base ??= f.timestamp;
         frames.push(f.frame.slice()); // the reader's view is only valid until it reads on

@@ -513,7 +513,7 @@ export class Vm {
             this.currentProgram = prog;
             this.callHelper(IMM[pc]!, pc);
             count = this.insnCount; // a callback run by the helper counts too
-            rHi = 0; wHi = 0; rView = EMPTY_VIEW; wView = EMPTY_VIEW;
+            rHi = 0; rLo = 0; rEnd = 0; wHi = 0; wLo = 0; wEnd = 0; rView = EMPTY_VIEW; wView = EMPTY_VIEW; // empty ranges: nothing hits
             if (this.pendingTailCall !== null) {
               prog = this.pendingTailCall;
               this.pendingTailCall = null;
@@ -533,7 +533,7 @@ export class Vm {
             this.currentProgram = prog;
             this.callHelper(L[((w >> 8) & 15)]!, pc);
             count = this.insnCount;
-            rHi = 0; wHi = 0; rView = EMPTY_VIEW; wView = EMPTY_VIEW;
+            rHi = 0; rLo = 0; rEnd = 0; wHi = 0; wLo = 0; wEnd = 0; rView = EMPTY_VIEW; wView = EMPTY_VIEW; // empty ranges: nothing hits
             pc++; break;
           }
           case 0x95: {

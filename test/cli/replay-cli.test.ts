@@ -99,7 +99,7 @@ describe('dpsim replay --prog: output', () => {
 
   it('--progress bar draws on stderr even off a terminal when asked; none prints nothing', () => {
     const bar = replay(nine, ...lxcArgs, '-q', '--progress', 'bar');
-    expect(bar.stderr).toMatch(/\r\[=+\] 9\/9 packets \(100%\)/);
+    expect(bar.stderr).toMatch(/\r\[=+\] 9 packets \(100%\), \d+ pps\x1b\[K\n$/);
     expect(replay(nine, ...lxcArgs, '-q', '--progress', 'none').stderr).toBe('');
   });
 });

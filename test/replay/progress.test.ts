@@ -31,6 +31,19 @@ describe('Progress', () => {
     expect(out.at(-1)).toBe('\n'); // nothing drawn any more: nothing to clear
   });
 
+  it('without a packet total, the fraction of the input read drives the bar (no counting pass)', () => {
+    const { out, stream } = sink(true);
+    let now = 0, fraction: number | undefined = 0.1;
+    const p = new Progress(stream, { mode: 'bar', fraction: () => fraction, now: () => now });
+    now = 1000;
+    p.tick(256);
+    expect(out[0]).toMatch(/^\r\[=*> *\] 256 packets \(10%\), 256 pps, ETA 9 s/);
+    fraction = undefined; // looping until stopped: no end to show
+    now = 2000;
+    p.tick(512);
+    expect(out[1]).toMatch(/^\r\[ *<=> *\] 512 packets, 256 pps\x1b\[K$/);
+  });
+
   it('lines mode prints a plain line per interval and nothing at the end', () => {
     const { out, stream } = sink(false);
     let now = 0;
