@@ -4,6 +4,7 @@
 // a VM fault; 2 the kernel diverges (--backend both); 3 bad input; 4 no kernel.
 import type { Argv } from 'yargs';
 import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { CliError, EXIT } from './exit-codes.js';
 import { readJson } from './io.js';
 import { loadSpec } from './load.js';
@@ -13,6 +14,7 @@ import { findProgram } from '../elf/index.js';
 import type { MapsJson } from '../maps/index.js';
 import { ReplayError } from '../replay/errors.js';
 import { describePacing, type Pacing } from '../replay/pacing.js';
+import { checkCounts, pacingOf, splitProg } from '../replay/options.js';
 import { Progress } from '../replay/progress.js';
 import { ReadPosition } from '../replay/frames.js';
 import { peakRssKiB } from '../replay/peak-rss.js';
@@ -48,37 +50,9 @@ interface ReplayArgs {
 
 const bad = (msg: string) => new CliError(EXIT.BAD_INPUT, msg);
 
-function pacingOf(a: ReplayArgs): Pacing {
-  const given = [a.pps !== undefined && '--pps', a.mbps !== undefined && '--mbps', a.topspeed && '--topspeed', a.multiplier !== undefined && '--multiplier'].filter(Boolean);
-  if (given.length > 1) throw bad(`${given.join(' and ')} cannot be combined: choose one way to pace`);
-  const positive = (v: number, flag: string) => {
-    if (!Number.isFinite(v) || v <= 0) throw bad(`${flag} must be a positive number, got ${v}`);
-    return v;
-  };
-  if (a.backend !== 'emu' && (a.pps !== undefined || a.mbps !== undefined || a.multiplier !== undefined)) {
-    throw bad(`${given[0]} paces the VM's virtual clock; the kernel (--backend ${a.backend}) runs on its own clock, which cannot be paced (with both, the VM follows the kernel's clock so that the two compare)`);
-  }
-  if (a.pps !== undefined) return { kind: 'pps', pps: positive(a.pps, '--pps') };
-  if (a.mbps !== undefined) return { kind: 'mbps', mbps: positive(a.mbps, '--mbps') };
-  return { kind: 'capture', multiplier: a.multiplier !== undefined ? positive(a.multiplier, '--multiplier') : 1 };
-}
-
-function checkCounts(a: ReplayArgs): void {
-  if (!Number.isInteger(a.loop) || a.loop < 0) throw bad(`--loop must be a whole number >= 0 (0: until --limit or Ctrl-C), got ${a.loop}`);
-  if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 1)) throw bad(`--limit must be a whole number >= 1, got ${a.limit}`);
-  if (!Number.isInteger(a.batch) || a.batch < 1) throw bad(`--batch must be a whole number >= 1, got ${a.batch}`);
-}
-
 function checkPcap(path: string): void {
   if (!existsSync(path)) throw bad(`${path}: no such file`);
   if (statSync(path).isDirectory()) throw bad(`${path}: is a directory`);
-}
-
-/** OBJ:PROG, split at the last colon (paths may hold one; program names do not). */
-function splitProg(text: string): { obj: string; prog: string } {
-  const i = text.lastIndexOf(':');
-  if (i <= 0 || i === text.length - 1) throw bad(`--prog ${text}: expected OBJ:PROG (e.g. bpf/build/bpf_lxc.o:cil_from_container)`);
-  return { obj: text.slice(0, i), prog: text.slice(i + 1) };
 }
 
 /** Ctrl-C stops after the current packet; the summary and output captures are still written. */
@@ -184,7 +158,7 @@ async function replayScenarioCommand(a: ReplayArgs): Promise<void> {
   if (a.json) process.stdout.write(JSON.stringify({ summary: json }) + '\n');
   else {
     process.stdout.write(formatScenarioSummary(r, a.at) + '\n');
-    if (r.outputs) process.stdout.write(`Output captures in ${a.out}: ${r.outputs.map((f) => `${f.path.slice(a.out!.length + 1)} (${f.packets})`).join(', ')}\n`);
+    if (r.outputs) process.stdout.write(`Output captures in ${a.out}: ${r.outputs.map((f) => `${basename(f.path)} (${f.packets})`).join(', ')}\n`);
     if (a.stats) process.stdout.write(`Peak RSS: ${((json.peak_rss_kib as number) / 1024).toFixed(1)} MiB (VmHWM ${json.peak_rss_kib} kB)\n`);
   }
   if (r.damaged) process.stderr.write(`dpsim: ${a.pcap}: ${r.damaged.message}\n`);

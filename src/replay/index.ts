@@ -3,7 +3,7 @@
 export { ReplayError, type ReplayErrorKind } from './errors.js';
 export { actionName, classify, dropReasonOf, type VerdictClass } from './verdict.js';
 export { VirtualPacer, describePacing, outputTimestamp, type Pacing } from './pacing.js';
-export { replayFrames, type ReplayFrame, type FrameSourceOptions } from './frames.js';
+export { replayFrames, ReadPosition, type ReplayFrame, type FrameSourceOptions } from './frames.js';
 export { OutputCaptures, outputName } from './outputs.js';
 export { PointCaptures, pointFileName } from './point-captures.js';
 export { openOutputFile, type OutputFile } from './target.js';
@@ -21,3 +21,6 @@ export type { PacketOutcome } from './outcome.js';
 export { formatReport, reportJson, type PacketReport } from './report.js';
 export { replayProgram, type ProgramReplayOptions, type ProgramReplayResult } from './replay-program.js';
 export { replayScenario, parsePoint, type ScenarioReplayOptions, type ScenarioReplayResult } from './replay-scenario.js';
+export { StdoutBuffer } from './stdout-buffer.js';
+export { scenarioPlan } from './scenario-plan.js';
+export { pacingOf, checkCounts, splitProg, type PacingFlags } from './options.js';

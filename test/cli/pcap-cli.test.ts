@@ -3,11 +3,11 @@
 // input or usage (missing file, not a capture, unknown output format).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { udpFrame, tcpFrame } from '../../src/packet/build.js';
 import { LinkType, parsePcap } from '../../src/pcap/index.js';
 import { tmp, truncateLastRecord, writePcap, writePcapng } from '../replay/helpers.js';
-import { dpsim } from './run-cli.js';
+import { dpsim, REPO } from './run-cli.js';
 
 const dir = tmp('pcap-cli');
 const p = (name: string) => join(dir, name);
@@ -43,6 +43,12 @@ describe('dpsim pcap info', () => {
       protocols: { network: { ipv4: 2 }, transport: { udp: 2 } },
     });
     expect(j.error).toBeUndefined();
+  });
+
+  it('a capture recorded on the kernel testbed: the VXLAN underlay, every packet VXLAN', () => {
+    const j = JSON.parse(dpsim(['pcap', 'info', resolve(REPO, 'pcaps/vxlan-underlay.pcap'), '-j']).stdout);
+    expect(j.packets).toBeGreaterThan(0);
+    expect(j.protocols.transport.vxlan).toBe(j.packets);
   });
 
   it('a capture truncated mid-record: exit 1, still printing what was read (packets = N)', () => {

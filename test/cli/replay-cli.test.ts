@@ -93,6 +93,8 @@ describe('dpsim replay --prog: output', () => {
     expect(lines[0]!.summary.peak_rss_kib).toBeGreaterThan(10_000);
     const times = readBack(join(out, 'passed.pcap')).map((q) => (q.timestamp.seconds - 1_700_000_000) * 1e9 + q.timestamp.nanos);
     expect(times.slice(0, 3)).toEqual([0, 30_000_000, 60_000_000]); // every third packet, 10 ms apart
+    // --mbps: 47-byte frames at 0.0376 Mbit/s are 10 ms apart.
+    expect(jsonLines(replay(nine, ...lxcArgs, '--mbps', '0.0376', '-q', '-j').stdout)[0]!.summary).toMatchObject({ virtual_seconds: 0.08, pacing: '0.0376 Mbit/s' });
     const looped = jsonLines(replay(nine, ...lxcArgs, '--loop', '2', '-j').stdout);
     expect(looped.slice(0, -1).map((p) => p.packet)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
   });
@@ -195,6 +197,38 @@ describe('dpsim replay: exit codes', () => {
       expect(out).toMatch(/- input 1: retval/);
       expect(out).toMatch(/- after the last input: map cilium_lxc/);
     });
+  });
+});
+
+describe('dpsim replay: a capture recorded on the kernel testbed (pcaps/)', () => {
+  const recorded = resolve(REPO, 'pcaps/pod-to-pod-same-node.pcap');
+  const state = () => {
+    const st = writeLxcState(dir, 'pod-to-pod-same-node.yaml', 'client');
+    return ['--prog', `${LXC}:cil_from_container`, '--maps', st.maps, '--globals', st.globals, '--ctx', st.ctx];
+  };
+
+  it('client → server on one node, as it left the client pod: cil_from_container redirects every packet', () => {
+    const r = replay(recorded, ...state(), '-j');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = jsonLines(r.stdout);
+    const summary = lines.at(-1)!.summary;
+    expect(summary.packets).toBeGreaterThan(5);
+    expect(summary).toMatchObject({ passed: 0, dropped: 0, other: 0, faults: 0, refused: 0, redirected: summary.packets });
+    expect(lines.slice(0, -1).map((p) => p.summary).join('\n')).toMatch(/ARP, Request who-has/);
+  });
+
+  kernelTest('the same capture on both backends: they agree', async () => {
+    const r = replay(recorded, ...state(), '--backend', 'both', '-q');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('emulator and kernel agree');
+  });
+
+  it('injected back into its scenario at the client pod: the server pod sees it delivered', () => {
+    const r = replay(recorded, '--scenario', resolve(REPO, 'scenarios/pod-to-pod-same-node.yaml'), '--at', 'pod:client/eth0:egress', '-j');
+    expect(r.code, r.stderr).toBe(0);
+    const points = jsonLines(r.stdout)[0]!.summary.points as Record<string, number>;
+    expect(points['node1/lxcclient:ingress']).toBeGreaterThan(5);
+    expect(Object.keys(points).some((p) => p.startsWith('pod:server/eth0:ingress'))).toBe(true);
   });
 });
 

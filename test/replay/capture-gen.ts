@@ -13,17 +13,18 @@ import { udpFrame } from '../../src/packet/build.js';
 export const REPO = resolve(import.meta.dirname, '../..');
 export const LXC = resolve(REPO, 'bpf/build/bpf_lxc.o');
 
-export function defaultPlan() {
-  return buildPlan(parseScenario(readFileSync(join(REPO, 'scenarios/default.yaml'), 'utf8'), 'default.yaml'));
+export function defaultPlan(scenario = 'default.yaml') {
+  return buildPlan(parseScenario(readFileSync(join(REPO, 'scenarios', scenario), 'utf8'), scenario));
 }
 
-/** maps.json, globals.json, ctx.json for cil_from_container on node1, in `dir`. */
-export function writeLxcState(dir: string): { maps: string; globals: string; ctx: string; vxlanIfindex: number } {
-  const plan = defaultPlan();
-  const node = plan.nodes[0]!;
+/** maps.json, globals.json, ctx.json for cil_from_container on the pod's node (node1 of default.yaml's frontend by default), in `dir`. */
+export function writeLxcState(dir: string, scenario = 'default.yaml', pod = 'frontend'): { maps: string; globals: string; ctx: string; vxlanIfindex: number } {
+  const plan = defaultPlan(scenario);
+  const frontend = plan.pods.find((p) => p.name === pod)!;
+  const node = plan.nodes.find((n) => n.name === frontend.node)!;
   const lxc = node.objects.find((o) => o.file === 'bpf_lxc.o')!;
-  const frontend = plan.pods.find((p) => p.name === 'frontend')!;
-  const files = { maps: join(dir, 'maps.json'), globals: join(dir, 'globals.json'), ctx: join(dir, 'ctx.json') };
+  const stem = scenario === 'default.yaml' ? '' : `${scenario.replace(/\.yaml$/, '')}-`;
+  const files = { maps: join(dir, `${stem}maps.json`), globals: join(dir, `${stem}globals.json`), ctx: join(dir, `${stem}ctx.json`) };
   writeFileSync(files.maps, JSON.stringify(lxc.maps));
   writeFileSync(files.globals, JSON.stringify({ '.rodata': lxc.rodata }));
   writeFileSync(files.ctx, JSON.stringify({ ingress_ifindex: frontend.lxc.ifindex }));
