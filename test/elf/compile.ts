@@ -2,54 +2,23 @@
 // Tests skip (with the printed reason) when clang-19 is not installed.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { FixtureCompiler, haveClang as clangAvailable } from '../support/clang.js';
 
-export const CLANG = 'clang-19';
+export { CLANG } from '../support/clang.js';
 export const OBJDUMP = 'llvm-objdump-19';
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'elf');
 
-function probe(cmd: string): boolean {
-  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
-}
+export const haveClang = clangAvailable;
+export const haveObjdump = spawnSync(OBJDUMP, ['--version'], { stdio: 'ignore' }).status === 0;
+if (!haveClang) console.log(`test/elf: skipping ELF fixture tests: clang-19 is not installed`);
 
-export const haveClang = probe(CLANG);
-export const haveObjdump = probe(OBJDUMP);
-if (!haveClang) console.log(`test/elf: skipping ELF fixture tests: ${CLANG} is not installed`);
-
-let outDir: string | undefined;
-const built = new Map<string, string>();
-
-// Test files are isolated, so each one that imports this gets its own dir and removes it.
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
-
-/** asm/types.h lives in the multiarch include dir, which -target bpf does not search. */
-function multiarchIncludes(): string[] {
-  if (!existsSync('/usr/include')) return [];
-  return readdirSync('/usr/include')
-    .filter((d) => d.endsWith('-linux-gnu') && existsSync(join('/usr/include', d, 'asm')))
-    .map((d) => `-I/usr/include/${d}`);
-}
+const compiler = new FixtureCompiler(FIXTURES, 'elf');
 
 /** Path of the compiled object for test/fixtures/elf/<name>.c. */
 export function compileFixture(name: string, extraFlags: string[] = []): string {
-  const key = [name, ...extraFlags].join(' ');
-  const cached = built.get(key);
-  if (cached) return cached;
-  if (!outDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'dpsim-elf-'));
-    outDir = dir;
-  }
-  const out = join(outDir, `${name}${built.size ? `-${built.size}` : ''}.o`);
-  const args = ['-O2', '-g', '-target', 'bpf', '-mcpu=v3', ...multiarchIncludes(), ...extraFlags, '-c', join(FIXTURES, `${name}.c`), '-o', out];
-  const res = spawnSync(CLANG, args, { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`${CLANG} ${args.join(' ')} failed:\n${res.stderr}`);
-  built.set(key, out);
-  return out;
+  return compiler.compile(name, extraFlags);
 }
 
 export function fixtureSource(name: string): string {
