@@ -28,6 +28,8 @@ export function bpffsMounted(): boolean {
 }
 
 async function checkKernel(): Promise<KernelAvailability> {
+  // DPSIM_NO_KERNEL=<why> switches the kernel side off (emulator only; tests of the "no kernel" paths).
+  if (process.env.DPSIM_NO_KERNEL) return { ok: false, reason: `kernel side switched off (DPSIM_NO_KERNEL: ${process.env.DPSIM_NO_KERNEL})` };
   if (process.platform !== 'linux') return { ok: false, reason: `not Linux (${process.platform})` };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'not root (loading and test-running eBPF programs needs root)' };
   if (!existsSync('/usr/include/bpf/libbpf.h')) return { ok: false, reason: 'libbpf headers missing (apt-get install libbpf-dev)' };

@@ -12,6 +12,7 @@ import { KernelBackend } from '../../src/backends/kernel.js';
 import { leftoversOf } from '../netns/helpers.js';
 import { testPlan } from './plan.js';
 import { alive } from './procs.js';
+import { unprivilegedNode, AS_NOBODY } from '../support/unprivileged.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -25,16 +26,16 @@ function freeRunId(): string {
   }
 }
 
-const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', process.execPath, '--import', 'tsx'];
+const { argv: asNobody, env: unprivilegedEnv } = unprivilegedNode();
 
 describe('kernel backend: unavailable, failing, interrupted', () => {
   kernelTest('without root, setup throws BackendUnavailable with the reason and the CLI exits 4', async () => {
-    if (!existsSync('/usr/bin/setpriv')) return console.warn('[backends-kernel] no setpriv: cannot drop root for this test');
-    const child = await exec(asNobody[0]!, [...asNobody.slice(1), here('./unavailable-child.ts')], { cwd: repoRoot });
-    expect(child.stdout.trim()).toBe('unavailable: not root (loading and test-running eBPF programs needs root)');
-    const cli = await exec(asNobody[0]!, [...asNobody.slice(1), 'src/cli/main.ts', 'run', '--backend', 'kernel'], { cwd: repoRoot }).catch((e: { code: number; stderr: string }) => e);
+    const why = AS_NOBODY ? 'not root \\(loading and test-running eBPF programs needs root\\)' : 'kernel side switched off \\(DPSIM_NO_KERNEL: .*\\)';
+    const child = await exec(asNobody[0]!, [...asNobody.slice(1), here('./unavailable-child.ts')], { cwd: repoRoot, env: unprivilegedEnv });
+    expect(child.stdout.trim()).toMatch(new RegExp(`^unavailable: ${why}$`));
+    const cli = await exec(asNobody[0]!, [...asNobody.slice(1), 'src/cli/main.ts', 'run', '--backend', 'kernel'], { cwd: repoRoot, env: unprivilegedEnv }).catch((e: { code: number; stderr: string }) => e);
     expect('code' in cli ? cli.code : 0).toBe(4);
-    expect('stderr' in cli ? cli.stderr : '').toMatch(/kernel backend: not root/);
+    expect('stderr' in cli ? cli.stderr : '').toMatch(new RegExp(`kernel backend: ${why}`));
   }, 60_000);
 
   kernelTest('a set-up that fails half way (an attachment names no program) removes what it built', async () => {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { REPO } from '../replay/capture-gen.js';
 import { tmp } from '../replay/helpers.js';
 import { dpsim } from './run-cli.js';
+import { unprivileged } from '../support/unprivileged.js';
 
 const dir = tmp('observe-cli');
 chmodSync(dir, 0o755);
@@ -121,9 +122,8 @@ describe('dpsim observe: exit codes', () => {
   });
 
   it('4: --backend kernel without the rights to run it', () => {
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const r = spawnSync(process.execPath, [resolve(REPO, 'bin/dpsim.js'), 'observe', '--run', SCENARIO, '--backend', 'kernel'], {
-      cwd: REPO, encoding: 'utf8', env: { ...process.env, HOME: dir }, ...asNobody,
+      cwd: REPO, encoding: 'utf8', ...unprivileged({ ...process.env, HOME: dir }),
     });
     expect(r.status, r.stderr).toBe(4);
     expect(r.stdout).toBe('');

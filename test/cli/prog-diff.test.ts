@@ -9,6 +9,7 @@ import { kernelTest } from '../../harness/skip.js';
 import { PcapWriter } from '../../src/pcap/index.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { dpsim, REPO } from './run-cli.js';
+import { unprivileged } from '../support/unprivileged.js';
 
 const OBJ = resolve(REPO, 'bpf/build/ttl_rewrite.o');
 const tmp = mkdtempSync(join(tmpdir(), 'dpsim-prog-diff-'));
@@ -154,9 +155,8 @@ describe('dpsim prog diff: a damaged capture is exit 1', () => {
 describe('dpsim prog diff: no kernel is exit 4', () => {
   // As root the kernel side can run; an unprivileged run of the same command cannot.
   it('as an unprivileged user: exit 4, naming why', () => {
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const r = spawnSync(process.execPath, [resolve(REPO, 'bin/dpsim.js'), 'prog', 'diff', OBJ, 'ttl_rewrite', '--packets', pcap, '-j'], {
-      cwd: REPO, encoding: 'utf8', env: { ...process.env, HOME: tmp }, ...asNobody,
+      cwd: REPO, encoding: 'utf8', ...unprivileged({ ...process.env, HOME: tmp }),
     });
     expect(r.status, r.stderr).toBe(4);
     expect(r.stderr).toContain('kernel side cannot run');

@@ -12,6 +12,7 @@ import { registerReplay } from '../../src/cli/replay.js';
 import { LXC, REPO, expectedCounts, patternFrames, writeLxcState } from '../replay/capture-gen.js';
 import { field, readBack, tmp, truncateLastRecord, writePcap } from '../replay/helpers.js';
 import { dpsim } from './run-cli.js';
+import { unprivileged } from '../support/unprivileged.js';
 
 // For the exit-2 test, run in this process: the VM's endpoint map is emptied after the engines
 // open, so the VM drops what the kernel forwards.
@@ -156,10 +157,9 @@ describe('dpsim replay: exit codes', () => {
   });
 
   it('4: --backend kernel or both without the rights to load programs', () => {
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     for (const backend of ['kernel', 'both']) {
       const r = spawnSync(process.execPath, [resolve(REPO, 'bin/dpsim.js'), 'replay', nine, ...lxcArgs, '--backend', backend], {
-        cwd: REPO, encoding: 'utf8', env: { ...process.env, HOME: dir }, ...asNobody,
+        cwd: REPO, encoding: 'utf8', ...unprivileged({ ...process.env, HOME: dir }),
       });
       expect(r.status, r.stderr).toBe(4);
       expect(r.stderr).toContain('kernel backend cannot run');
