@@ -2,7 +2,7 @@
 // each fixture compiled once. Tests skip, printing why, when clang-19 is missing.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -41,4 +41,30 @@ export class FixtureCompiler {
     this.built.set(key, out);
     return out;
   }
+}
+
+const persistent = new Map<string, Promise<string>>();
+
+/**
+ * Compiles `<fixtureDir>/<name>.bpf.c` into `<outDir>/<name>.o` (a git-ignored build folder shared
+ * by test processes), once per process; the rename makes the object appear atomically, so a
+ * parallel test process never reads half of one.
+ */
+export function compileToBuildDir(fixtureDir: string, name: string, outDir: string): Promise<string> {
+  const key = join(outDir, name);
+  let result = persistent.get(key);
+  if (!result) {
+    result = (async () => {
+      if (!haveClang) throw new Error(`${CLANG} not found (apt-get install clang-19): needed to compile ${name}.bpf.c`);
+      mkdirSync(outDir, { recursive: true });
+      const out = join(outDir, `${name}.o`);
+      const tmp = `${out}.${process.pid}.tmp`;
+      const res = spawnSync(CLANG, ['-O2', '-g', '-target', 'bpf', ...multiarchIncludes(), '-c', join(fixtureDir, `${name}.bpf.c`), '-o', tmp], { encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(`${CLANG} failed on ${name}.bpf.c:\n${res.stderr}`);
+      renameSync(tmp, out);
+      return out;
+    })();
+    persistent.set(key, result);
+  }
+  return result;
 }
