@@ -6,6 +6,7 @@
 
 #include "hex.h"
 #include "map_args.h"
+#include "mapio.h"
 #include "testrun.h"
 
 /* Puts a 4-byte fd (a program's or an inner map's) into an fd-holding map. */
@@ -18,7 +19,7 @@ static int set_fd_value(struct bpf_map *map, const void *key, int value_fd, cons
 		return EINVAL;
 	}
 	int ret = bpf_map_update_elem(bpf_map__fd(map), key, &value, BPF_ANY);
-	return ret ? syscall_failed(ret, "update", name, out) : 0;
+	return ret ? mapio_failed(ret, "update", name, out) : 0;
 }
 
 int cmd_progset(struct testrun *t, int argc, char **argv, struct strbuf *out)
@@ -58,7 +59,7 @@ int cmd_mapset(struct testrun *t, int argc, char **argv, struct strbuf *out)
 	if (err)
 		return err;
 	uint8_t *key = NULL;
-	err = decode_sized(argv[2], bpf_map__key_size(outer), "key", &key, out);
+	err = mapio_decode_sized(argv[2], bpf_map__key_size(outer), "key", &key, out);
 	if (!err)
 		err = set_fd_value(outer, key, bpf_map__fd(inner), argv[1], out);
 	free(key);
