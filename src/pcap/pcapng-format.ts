@@ -90,8 +90,16 @@ export class PcapngParser implements RecordParser {
   }
 
   private enhancedPacket(area: OptionArea, p: number, end: number, index: number): PcapPacket {
+    return this.timedPacket(area, p, end, index, area.view.getUint32(p + 8, area.le));
+  }
+
+  /**
+   * EPB and the obsolete Packet Block share a layout from offset 12 on (timestamp, captured and
+   * original lengths, data, options); they differ in the interface id's width.
+   */
+  private timedPacket(area: OptionArea, p: number, end: number, index: number, localInterface: number): PcapPacket {
     const { view, le } = area;
-    const interfaceId = this.interfaceOf(view.getUint32(p + 8, le), area.base + p + 8);
+    const interfaceId = this.interfaceOf(localInterface, area.base + p + 8);
     const capturedLength = view.getUint32(p + 20, le);
     this.checkCaptured(capturedLength, end - p - 28, area.base + p + 20);
     const packet: PcapPacket = {
@@ -127,22 +135,8 @@ export class PcapngParser implements RecordParser {
   }
 
   private obsoletePacket(area: OptionArea, p: number, end: number, index: number): PcapPacket {
-    const { view, le } = area;
-    const interfaceId = this.interfaceOf(view.getUint16(p + 8, le), area.base + p + 8);
-    const capturedLength = view.getUint32(p + 20, le);
-    this.checkCaptured(capturedLength, end - p - 28, area.base + p + 20);
-    const packet: PcapPacket = {
-      index,
-      interfaceId,
-      linkType: this.interfaces[interfaceId]!.linkType,
-      timestamp: this.timestamp(interfaceId, view.getUint32(p + 12, le), view.getUint32(p + 16, le), area.base + p + 12),
-      capturedLength,
-      originalLength: view.getUint32(p + 24, le),
-      data: area.bytes.subarray(p + 28, p + 28 + capturedLength),
-    };
-    const optionsAt = p + 28 + pad4(capturedLength);
-    if (optionsAt < end) readPacketOptions(area, optionsAt, end, packet);
-    (packet.options ??= {}).obsoleteDrops = view.getUint16(p + 10, le);
+    const packet = this.timedPacket(area, p, end, index, area.view.getUint16(p + 8, area.le));
+    (packet.options ??= {}).obsoleteDrops = area.view.getUint16(p + 10, area.le);
     return packet;
   }
 
