@@ -13,8 +13,8 @@
 #include <sys/prctl.h>
 
 #include "loader.h"
+#include "lineproto.h"
 
-#define MAX_ARGS 16
 
 static int cmd_quit(struct loader *l, int argc, char **argv, struct strbuf *out)
 {
@@ -74,21 +74,10 @@ void pin_path(char *buf, size_t size, const char *dir, const char *name)
 	}
 }
 
-static int split(char *line, char **argv)
-{
-	int argc = 0;
-	for (char *tok = strtok(line, " \t"); tok; tok = strtok(NULL, " \t")) {
-		if (argc == MAX_ARGS)
-			return -1;
-		argv[argc++] = tok;
-	}
-	return argc;
-}
-
 static int dispatch(struct loader *l, char *line, struct strbuf *body, bool *quit)
 {
-	char *argv[MAX_ARGS];
-	int argc = split(line, argv);
+	char *argv[LINEPROTO_MAX_ARGS];
+	int argc = lineproto_split(line, argv);
 	if (argc <= 0) {
 		sb_addf(body, argc ? "too many arguments" : "empty request");
 		return EINVAL;
@@ -104,20 +93,6 @@ static int dispatch(struct loader *l, char *line, struct strbuf *body, bool *qui
 	return EINVAL;
 }
 
-static void respond(int err, const struct strbuf *body, struct strbuf *line)
-{
-	sb_reset(line);
-	if (err) {
-		sb_addf(line, "err %d ", err);
-		sb_add_escaped(line, body->buf ? body->buf : "", body->len);
-	} else {
-		sb_addf(line, "ok%s%s", body->len ? " " : "", body->len ? body->buf : "");
-	}
-	sb_addf(line, "\n");
-	if (fwrite(line->buf, 1, line->len, stdout) != line->len || fflush(stdout))
-		exit(1); /* the client is gone */
-}
-
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -130,11 +105,11 @@ int main(int argc, char **argv)
 	struct strbuf body = {0}, line = {0};
 	int err = loader_init(&l, argv[1], &body);
 	if (err) {
-		respond(err, &body, &line);
+		lineproto_respond(err, &body, &line);
 		return 1;
 	}
 	sb_addf(&body, "ready ncpus=%d", l.ncpus);
-	respond(0, &body, &line);
+	lineproto_respond(0, &body, &line);
 
 	char *request = NULL;
 	size_t cap = 0;
@@ -146,11 +121,11 @@ int main(int argc, char **argv)
 		sb_reset(&body);
 		if ((size_t)n != strlen(request)) {
 			sb_addf(&body, "NUL byte in request");
-			respond(EINVAL, &body, &line);
+			lineproto_respond(EINVAL, &body, &line);
 			continue;
 		}
 		err = dispatch(&l, request, &body, &quit);
-		respond(err, &body, &line);
+		lineproto_respond(err, &body, &line);
 	}
 	free(request);
 	sb_free(&body);

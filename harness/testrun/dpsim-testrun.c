@@ -11,8 +11,8 @@
 #include <sys/prctl.h>
 
 #include "testrun.h"
+#include "lineproto.h"
 
-#define MAX_ARGS 16
 
 static int cmd_quit(struct testrun *t, int argc, char **argv, struct strbuf *out)
 {
@@ -45,21 +45,10 @@ static int pin_to_cpu0(void)
 	return sched_setaffinity(0, sizeof(set), &set) == 0;
 }
 
-static int split(char *line, char **argv)
-{
-	int argc = 0;
-	for (char *tok = strtok(line, " \t"); tok; tok = strtok(NULL, " \t")) {
-		if (argc == MAX_ARGS)
-			return -1;
-		argv[argc++] = tok;
-	}
-	return argc;
-}
-
 static int dispatch(struct testrun *t, char *line, struct strbuf *body, bool *quit)
 {
-	char *argv[MAX_ARGS];
-	int argc = split(line, argv);
+	char *argv[LINEPROTO_MAX_ARGS];
+	int argc = lineproto_split(line, argv);
 	if (argc <= 0) {
 		sb_addf(body, argc ? "too many arguments" : "empty request");
 		return EINVAL;
@@ -73,20 +62,6 @@ static int dispatch(struct testrun *t, char *line, struct strbuf *body, bool *qu
 	sb_addf(body, "unknown command ");
 	sb_add_escaped(body, argv[0], strlen(argv[0]));
 	return EINVAL;
-}
-
-static void respond(int err, const struct strbuf *body, struct strbuf *line)
-{
-	sb_reset(line);
-	if (err) {
-		sb_addf(line, "err %d ", err);
-		sb_add_escaped(line, body->buf ? body->buf : "", body->len);
-	} else {
-		sb_addf(line, "ok%s%s", body->len ? " " : "", body->len ? body->buf : "");
-	}
-	sb_addf(line, "\n");
-	if (fwrite(line->buf, 1, line->len, stdout) != line->len || fflush(stdout))
-		exit(1); /* the client is gone */
 }
 
 int main(int argc, char **argv)
@@ -104,11 +79,11 @@ int main(int argc, char **argv)
 	struct strbuf body = {0}, line = {0};
 	int err = testrun_open(&t, argv[1], &body);
 	if (err) {
-		respond(err, &body, &line);
+		lineproto_respond(err, &body, &line);
 		return 1;
 	}
 	sb_addf(&body, "ready ncpus=%d pinned=%d", t.ncpus, pinned);
-	respond(0, &body, &line);
+	lineproto_respond(0, &body, &line);
 
 	char *request = NULL;
 	size_t cap = 0;
@@ -120,11 +95,11 @@ int main(int argc, char **argv)
 		sb_reset(&body);
 		if ((size_t)n != strlen(request)) {
 			sb_addf(&body, "NUL byte in request");
-			respond(EINVAL, &body, &line);
+			lineproto_respond(EINVAL, &body, &line);
 			continue;
 		}
 		err = dispatch(&t, request, &body, &quit);
-		respond(err, &body, &line);
+		lineproto_respond(err, &body, &line);
 	}
 	free(request);
 	sb_free(&body);

@@ -1,0 +1,31 @@
+/* The request/reply line protocol shared by dpsim-testrun and dpsim-loader (see lineproto.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineproto.h"
+
+int lineproto_split(char *line, char **argv)
+{
+	int argc = 0;
+	for (char *tok = strtok(line, " \t"); tok; tok = strtok(NULL, " \t")) {
+		if (argc == LINEPROTO_MAX_ARGS)
+			return -1;
+		argv[argc++] = tok;
+	}
+	return argc;
+}
+
+void lineproto_respond(int err, const struct strbuf *body, struct strbuf *line)
+{
+	sb_reset(line);
+	if (err) {
+		sb_addf(line, "err %d ", err);
+		sb_add_escaped(line, body->buf ? body->buf : "", body->len);
+	} else {
+		sb_addf(line, "ok%s%s", body->len ? " " : "", body->len ? body->buf : "");
+	}
+	sb_addf(line, "\n");
+	if (fwrite(line->buf, 1, line->len, stdout) != line->len || fflush(stdout))
+		exit(1); /* the client is gone */
+}
