@@ -8,3 +8,4 @@ export { FAULT_KINDS, formatFault, type Fault, type FaultKind, type SourceLine }
 export { ExecEnv, Prng, type CapturedEvent, type RedirectRecord, type FibTable, type FibRoute } from './env.js';
 export { SkBuff, SKB, SKB_CTX_SIZE, type TunnelKey } from './skb.js';
 export { XdpBuff, XDP_MD, XDP_CTX_SIZE } from './xdp.js';
+export { type EngineName, ENGINE_NAMES, defaultEngine } from './engine-name.js';

@@ -9,6 +9,7 @@ import { DecodedProgram } from './program.js';
 import { disassemble } from '../isa/disasm.js';
 import { helperName } from '../isa/helper-names.js';
 import { LIMITS, ATOMIC } from '../isa/opcodes.js';
+import type { EngineName } from './engine-name.js';
 import { udiv64, umod64, sdiv64, smod64, lsh64, rsh64, arsh64, bswap16, bswap32 } from './alu64.js';
 
 /** A helper reads r1..r5 from vm.L/vm.H; a returned number becomes r0 (sign-extended to 64). */
@@ -42,6 +43,8 @@ export class Vm {
   pendingTailCall: DecodedProgram | null = null;
   tailCallCount = 0;
   insnCount = 0;
+  /** The engine that ran the last run() ('wasm' only when a fast path is attached and took it). */
+  lastEngine: EngineName = 'interp';
   /** The program and pc being executed (for helpers that report or call back). */
   currentProgram: DecodedProgram | null = null;
   currentPc = 0;

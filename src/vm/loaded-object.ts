@@ -14,6 +14,7 @@ import { Region, RegionKind, LO_BASE } from './memory.js';
 import { FaultSignal } from './fault.js';
 import { ExecEnv } from './env.js';
 import { installHelpers } from '../helpers/index.js';
+import { type EngineName, defaultEngine } from './engine-name.js';
 
 export interface LoadedProgram {
   name: string;
@@ -34,6 +35,8 @@ export interface LoadOptions {
   seed?: number;
   /** Bytes to place in global data before load: section (".rodata") → offset → bytes. */
   globals?: { section: string; offset: number; bytes: Uint8Array }[];
+  /** Which engine runs the programs: 'wasm' (default; the interpreter when tracing) or 'interp'. */
+  engine?: EngineName;
 }
 
 export class LoadError extends Error {

@@ -10,6 +10,7 @@ import { XdpBuff, XdpContext, XDP_PACKET_HEADROOM, XDP_CTX_SIZE, XDP_FRAME_SIZE 
 import type { Fault } from './fault.js';
 import type { CapturedEvent, RedirectRecord } from './env.js';
 import { pairToBigInt } from './alu64.js';
+import type { EngineName } from './engine-name.js';
 
 export interface TestRunInput {
   dataIn: Uint8Array;
@@ -39,6 +40,8 @@ export interface TestRunResult {
   /** skb fields after the run (mark, priority, ...), for tools that show them. */
   skb?: { mark: number; priority: number; tcIndex: number; pktType: number; protocol: number; hash: number; cb: number[] };
   fault: Fault | null;
+  /** The engine that ran the program (the interpreter when tracing or when wasm cannot translate it). */
+  engine: EngineName;
 }
 
 /** A test run the kernel would refuse (EINVAL), with the reason. */
@@ -135,6 +138,7 @@ export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunIn
     tunnelKey: skb?.tunnelKey ?? null,
     ...(skb ? { skb: { mark: skb.mark, priority: skb.priority, tcIndex: skb.tcIndex, pktType: skb.pktType, protocol: skb.protocol, hash: skb.hash, cb: [...skb.cb] } } : {}),
     fault,
+    engine: vm.lastEngine,
   };
 }
 
