@@ -15,6 +15,11 @@ import { udiv64, umod64, sdiv64, smod64, lsh64, rsh64, arsh64, bswap16, bswap32 
 /** A helper reads r1..r5 from vm.L/vm.H; a returned number becomes r0 (sign-extended to 64). */
 export type HelperFn = (vm: Vm) => number | void;
 
+/** Runs a program faster than the interpreter, or returns null to leave it to the interpreter. */
+export interface FastPath {
+  run(vm: Vm, prog: DecodedProgram): RunOutcome | null;
+}
+
 /** Called before each instruction when tracing (opt-in; `null` costs one branch per step). */
 export type StepHook = (vm: Vm, prog: DecodedProgram, pc: number) => void;
 
@@ -30,13 +35,15 @@ const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));
 
 export class Vm {
   /** Registers r0..r10 as low and high 32-bit halves. */
-  readonly L = new Int32Array(11);
-  readonly H = new Int32Array(11);
+  L = new Int32Array(11);
+  H = new Int32Array(11);
   readonly mem: AddressSpace;
   readonly stackFrames: Region[] = [];
   helpers: (HelperFn | undefined)[] = [];
   budget: number = LIMITS.DEFAULT_INSN_BUDGET;
   step: StepHook | null = null;
+  /** A faster engine for runs without a step hook (src/wasm); null = always the interpreter. */
+  fastPath: FastPath | null = null;
   /** Called after every helper call when tracing: id, the five arguments, r0 after. */
   onHelperCall: ((vm: Vm, id: number, pc: number) => void) | null = null;
   /** Set by bpf_tail_call; taken by the run loop right after the helper returns. */
@@ -48,7 +55,8 @@ export class Vm {
   /** The program and pc being executed (for helpers that report or call back). */
   currentProgram: DecodedProgram | null = null;
   currentPc = 0;
-  private depth = 0;
+  /** Call depth of the frame running now (helpers' callbacks go one deeper). */
+  depth = 0;
   private readonly tmp: RegPair = { lo: 0, hi: 0 };
   // Per-frame saved state of BPF-to-BPF calls: return pc, program, r6..r9.
   private readonly retPc = new Int32Array(LIMITS.MAX_CALL_DEPTH + 1);
@@ -95,6 +103,11 @@ export class Vm {
     this.pendingTailCall = null;
     this.depth = 0;
     for (const f of this.stackFrames) f.bytes.fill(0);
+    if (this.fastPath !== null && this.step === null && entry === 0) {
+      const out = this.fastPath.run(this, prog);
+      if (out !== null) { this.lastEngine = 'wasm'; return out; }
+    }
+    this.lastEngine = 'interp';
     const fault = this.exec(prog, entry, 0);
     return { r0lo: this.L[0]!, r0hi: this.H[0]!, fault, insnCount: this.insnCount };
   }
@@ -116,6 +129,16 @@ export class Vm {
     this.restoreCallee(saved);
     if (fault) throw new NestedFault(fault);
     return this.L[0]!;
+  }
+
+  /**
+   * Run `prog` on the interpreter at call depth `depth` (a tail call made from the fast path
+   * into a program it could not translate), continuing the instruction count. r0 is left in
+   * the registers; a fault is thrown up to the outer run as NestedFault.
+   */
+  execAt(prog: DecodedProgram, depth: number): void {
+    const fault = this.exec(prog, 0, depth);
+    if (fault) throw new NestedFault(fault);
   }
 
   private saveCallee(): Int32Array {
@@ -577,7 +600,7 @@ export class Vm {
     }
   }
 
-  private overBudget(count: number): never {
+  overBudget(count: number): never {
     throw new FaultSignal('budget-exceeded', `executed ${count} instructions, over the budget of ${this.budget}`);
   }
 
@@ -595,7 +618,7 @@ export class Vm {
     return r !== undefined && r.ctx === null && a >= r.wlo && a + size <= r.whi ? r : null;
   }
 
-  private slowLoad(lo: number, hi: number, off: number, size: number, out: RegPair): void {
+  slowLoad(lo: number, hi: number, off: number, size: number, out: RegPair): void {
     const a = (lo + off) | 0;
     const r = this.mem.regionOf(lo, hi);
     if (r !== undefined && r.ctx !== null) {
@@ -605,7 +628,7 @@ export class Vm {
     this.memFault(r, lo, hi, off, size, 'read');
   }
 
-  private slowStore(lo: number, hi: number, off: number, size: number, vl: number, vh: number): void {
+  slowStore(lo: number, hi: number, off: number, size: number, vl: number, vh: number): void {
     const a = (lo + off) | 0;
     const r = this.mem.regionOf(lo, hi);
     if (r !== undefined && r.ctx !== null) {
@@ -632,14 +655,21 @@ export class Vm {
     throw new FaultSignal('out-of-bounds', `${what} of ${size} bytes at offset ${a - LO_BASE} of ${r.name}, outside [${r.start}, ${r.end})`, { address, size, region });
   }
 
-  private atomic(size: 4 | 8, d: number, s: number, off: number, imm: number): void {
-    const L = this.L, H = this.H;
-    const a = (L[d]! + off) | 0;
-    const r = this.mem.regionOf(L[d]!, H[d]!);
-    if (r === undefined || a < r.wlo || a + size > r.whi) this.memFault(r, L[d]!, H[d]!, off, size, 'write');
+  /** The region an atomic at (lo, hi) + off may change, or the fault. */
+  atomicTarget(lo: number, hi: number, off: number, size: number): Region {
+    const a = (lo + off) | 0;
+    const r = this.mem.regionOf(lo, hi);
+    if (r === undefined || a < r.wlo || a + size > r.whi) this.memFault(r, lo, hi, off, size, 'write');
     if (r.kind === RegionKind.Ctx || r.kind === RegionKind.Packet) {
       throw new FaultSignal('invalid-address', `atomic operation on ${r.name} (the kernel allows atomics only on stack, map values and global data)`);
     }
+    return r;
+  }
+
+  private atomic(size: 4 | 8, d: number, s: number, off: number, imm: number): void {
+    const L = this.L, H = this.H;
+    const a = (L[d]! + off) | 0;
+    const r = this.atomicTarget(L[d]!, H[d]!, off, size);
     const v = r.view, o = a - LO_BASE;
     const oldL = v.getInt32(o, true), oldH = size === 8 ? v.getInt32(o + 4, true) : 0;
     const sl = L[s]!, sh = size === 8 ? H[s]! : 0;
@@ -665,7 +695,7 @@ export class Vm {
     if ((imm & ATOMIC.FETCH) && imm !== ATOMIC.CMPXCHG) { L[s] = oldL; H[s] = oldH; }
   }
 
-  private callHelper(id: number, pc: number): void {
+  callHelper(id: number, pc: number): void {
     const fn = id >= 0 ? this.helpers[id] : undefined;
     if (fn === undefined) throw new FaultSignal('unknown-helper', `call to ${helperName(id)} (id ${id}), which dpsim does not implement`);
     const ret = fn(this);
@@ -675,7 +705,7 @@ export class Vm {
 
   /** Legacy BPF_ABS/BPF_IND loads, provided by the context (skb); false = packet too short. */
   legacyPacketLoad: ((offset: number, size: number) => number | undefined) | null = null;
-  private legacyLoad(op: number, src: number, imm: number): boolean {
+  legacyLoad(op: number, src: number, imm: number): boolean {
     if (this.legacyPacketLoad === null) throw new FaultSignal('invalid-program', 'BPF_ABS/BPF_IND packet loads need a socket buffer context');
     const size = (op & 0x18) === 0 ? 4 : (op & 0x18) === 0x08 ? 2 : 1;
     const offset = (op & 0xe0) === 0x40 ? (this.L[src]! + imm) | 0 : imm;
@@ -686,7 +716,7 @@ export class Vm {
     return true;
   }
 
-  private makeFault(e: unknown, prog: DecodedProgram, pc: number): Fault {
+  makeFault(e: unknown, prog: DecodedProgram, pc: number): Fault {
     const insn = prog.insns[pc];
     const base = {
       pc,
@@ -701,7 +731,7 @@ export class Vm {
 }
 
 /** A callback's fault, passed through the helper that ran it to the outermost run loop. */
-class NestedFault extends Error {
+export class NestedFault extends Error {
   constructor(readonly fault: Fault) {
     super(fault.message);
   }

@@ -15,6 +15,7 @@ import { FaultSignal } from './fault.js';
 import { ExecEnv } from './env.js';
 import { installHelpers } from '../helpers/index.js';
 import { type EngineName, defaultEngine } from './engine-name.js';
+import { WasmEngine } from '../wasm/engine.js';
 
 export interface LoadedProgram {
   name: string;
@@ -51,6 +52,8 @@ export class LoadedObject {
   readonly maps = new Map<string, AnyBpfMap>();
   readonly programs = new Map<string, LoadedProgram>();
   readonly nCpus: number;
+  /** The engine asked for at load ('wasm' still runs traced runs on the interpreter). */
+  readonly engine: EngineName;
   private readonly handles = new Map<AnyBpfMap, Region>();
   private readonly globalRegions = new Map<string, Region>();
   /** The packet and ctx regions, re-bound to each run's skb or xdp buffer. */
@@ -61,6 +64,8 @@ export class LoadedObject {
     this.nCpus = opts.nCpus ?? 1;
     this.env = new ExecEnv(opts.seed ?? 1);
     if (opts.budget !== undefined) this.vm.budget = opts.budget;
+    this.engine = opts.engine ?? defaultEngine();
+    if (this.engine === 'wasm') this.vm.fastPath = new WasmEngine(this.vm);
     this.packetRegion = this.vm.mem.addPersistent('packet', RegionKind.Packet, new Uint8Array(0), true);
     this.ctxRegion = this.vm.mem.addPersistent('ctx', RegionKind.Ctx, new Uint8Array(0), false);
   }

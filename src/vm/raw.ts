@@ -6,17 +6,22 @@ import { Vm } from './interpreter.js';
 import { predecode, ProgramError } from './program.js';
 import { RegionKind } from './memory.js';
 import { pairToBigInt, bigIntToPair } from './alu64.js';
+import type { EngineName } from './engine-name.js';
+import { WasmEngine } from '../wasm/engine.js';
 
 export interface RawRunOptions {
   budget?: number;
   /** Helpers by id: arguments r1..r5 as unsigned 64-bit; 'unwind' stops the program with r0 = 0. */
   helpers?: Map<number, (args: bigint[]) => bigint | 'unwind'>;
   allowCallx?: boolean;
+  /** 'interp' (default here: the reference) or 'wasm' (the fast path, the interpreter where it cannot translate). */
+  engine?: EngineName;
 }
 
-export type RawRunResult =
+export type RawRunResult = (
   | { ok: true; r0: bigint; insnCount: number }
-  | { ok: false; fault: { kind: string; pc: number; message: string } };
+  | { ok: false; fault: { kind: string; pc: number; message: string } }
+) & { engine?: EngineName; fallbackReason?: string };
 
 class Unwind extends Error {}
 
@@ -31,6 +36,8 @@ export function runRaw(insns: Insn[], mem: Uint8Array, opts: RawRunOptions = {})
   const vm = new Vm();
   if (opts.budget !== undefined) vm.budget = opts.budget;
   const memRegion = vm.mem.addPersistent('memory', RegionKind.Memory, mem, true);
+  const fast = opts.engine === 'wasm' ? new WasmEngine(vm) : null;
+  vm.fastPath = fast;
   let unwound = false;
   for (const [id, fn] of opts.helpers ?? []) {
     vm.helpers[id] = (v) => {
@@ -49,7 +56,9 @@ export function runRaw(insns: Insn[], mem: Uint8Array, opts: RawRunOptions = {})
   vm.setRegPtr(1, memRegion, 0);
   vm.setReg(2, mem.length);
   const res = vm.run(prog);
-  if (unwound) return { ok: true, r0: 0n, insnCount: res.insnCount };
-  if (res.fault) return { ok: false, fault: { kind: res.fault.kind, pc: res.fault.pc, message: res.fault.message } };
-  return { ok: true, r0: pairToBigInt(res.r0lo, res.r0hi), insnCount: res.insnCount };
+  // which engine ran is reported when one was asked for
+  const engine = opts.engine === undefined ? {} : { engine: vm.lastEngine, ...(fast?.fallbackReasons.has(prog) ? { fallbackReason: fast.fallbackReasons.get(prog)! } : {}) };
+  if (unwound) return { ok: true, r0: 0n, insnCount: res.insnCount, ...engine };
+  if (res.fault) return { ok: false, fault: { kind: res.fault.kind, pc: res.fault.pc, message: res.fault.message }, ...engine };
+  return { ok: true, r0: pairToBigInt(res.r0lo, res.r0hi), insnCount: res.insnCount, ...engine };
 }

@@ -22,11 +22,12 @@ export const isJump = (op: number): boolean => {
 };
 export const isExit = (op: number): boolean => op === 0x95;
 
-export function findBlocks(prog: DecodedProgram): Blocks {
+/** Blocks of the function [start, end) (the whole program by default). */
+export function findBlocks(prog: DecodedProgram, start = 0, end = prog.length): Blocks {
   const n = prog.length;
   const leader = new Uint8Array(n + 1);
-  leader[0] = 1;
-  for (let pc = 0; pc < n; pc++) {
+  leader[start] = 1;
+  for (let pc = start; pc < end; pc++) {
     const op = prog.code[pc]! & 0xff;
     if (op === 0x18) { pc++; continue; } // lddw: its second slot is never a target
     if (isJump(op)) { leader[jumpTarget(prog, pc)] = 1; leader[pc + 1] = 1; }
@@ -34,6 +35,6 @@ export function findBlocks(prog: DecodedProgram): Blocks {
   }
   const starts: number[] = [];
   const idAt = new Int32Array(n).fill(-1);
-  for (let pc = 0; pc < n; pc++) if (leader[pc]) { idAt[pc] = starts.length; starts.push(pc); }
+  for (let pc = start; pc < end; pc++) if (leader[pc]) { idAt[pc] = starts.length; starts.push(pc); }
   return { starts, idAt };
 }

@@ -1,10 +1,14 @@
 // compileToWasm: DecodedProgram → WebAssembly.Module, or the reason it cannot be translated
-// (the caller then runs the interpreter). Translation and V8 compile times are measured.
+// (the Vm then runs it on the interpreter). Translation and V8 compile times are measured.
 
 import type { DecodedProgram } from '../vm/program.js';
-import { translateRun, Unsupported } from './translate.js';
-import { addrBody, bswap32Body } from './support-functions.js';
-import { assembleModule } from './module.js';
+import { Emitter } from './emitter.js';
+import { FN, FUNC_LOCALS } from './layout.js';
+import { findFunctions, Untranslatable } from './functions.js';
+import { emitPrologue, type FunctionContext } from './translate.js';
+import { emitDispatchLoop } from './control.js';
+import { bswap32Body, entryBody } from './support-functions.js';
+import { assembleModule, type FuncBody } from './module.js';
 
 export interface CompileStats {
   /** Emitting the wasm bytes from the decoded program. */
@@ -13,29 +17,45 @@ export interface CompileStats {
   compileMs: number;
   bytes: number;
   blocks: number;
+  functions: number;
 }
 
 export type CompileResult =
   | { ok: true; module: WebAssembly.Module; stats: CompileStats }
   | { ok: false; reason: string };
 
+function translate(prog: DecodedProgram): { bytes: Uint8Array<ArrayBuffer>; blocks: number; functions: number } {
+  const { funcs, indexAt } = findFunctions(prog);
+  const funcIndexAt = new Map([...indexAt].map(([pc, k]) => [pc, FN.func0 + k]));
+  let blocks = 0;
+  const bodies: FuncBody[] = funcs.map((fn) => {
+    const c: FunctionContext = { prog, fn, funcIndexAt };
+    const e = new Emitter();
+    emitPrologue(e);
+    emitDispatchLoop(e, c);
+    e.end();
+    blocks += fn.blocks.starts.length;
+    return { locals: FUNC_LOCALS, body: e };
+  });
+  return { bytes: assembleModule(bswap32Body(), entryBody(), bodies), blocks, functions: funcs.length };
+}
+
 export function compileToWasm(prog: DecodedProgram): CompileResult {
   const t0 = performance.now();
-  let run;
+  let t;
   try {
-    run = translateRun(prog);
+    t = translate(prog);
   } catch (e) {
-    if (e instanceof Unsupported) return { ok: false, reason: e.message };
+    if (e instanceof Untranslatable) return { ok: false, reason: e.message };
     throw e;
   }
-  const bytes = assembleModule(run, addrBody(), bswap32Body());
   const t1 = performance.now();
-  const module = new WebAssembly.Module(bytes);
+  const module = new WebAssembly.Module(t.bytes);
   const t2 = performance.now();
-  return { ok: true, module, stats: { translateMs: t1 - t0, compileMs: t2 - t1, bytes: bytes.length, blocks: run.blocks } };
+  return { ok: true, module, stats: { translateMs: t1 - t0, compileMs: t2 - t1, bytes: t.bytes.length, blocks: t.blocks, functions: t.functions } };
 }
 
 /** The module bytes alone (for inspection and tests). */
 export function translateToBytes(prog: DecodedProgram): Uint8Array<ArrayBuffer> {
-  return assembleModule(translateRun(prog), addrBody(), bswap32Body());
+  return translate(prog).bytes;
 }

@@ -50,9 +50,17 @@ export class Emitter {
   end(): this {
     return this.op(OP.end);
   }
-  /** Loads and stores: alignment hint 0 (eBPF allows unaligned access), offset 0. */
-  mem(code: number): this {
-    this.w.byte(code).u32(0).u32(0);
+  /** Loads and stores: alignment hint 0 (eBPF allows unaligned access) and a constant offset. */
+  mem(code: number, offset = 0): this {
+    this.w.byte(code).u32(0).u32(offset);
+    return this;
+  }
+  globalGet(g: number): this {
+    this.w.byte(0x23).u32(g);
+    return this;
+  }
+  globalSet(g: number): this {
+    this.w.byte(0x24).u32(g);
     return this;
   }
 }

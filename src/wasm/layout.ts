@@ -1,7 +1,17 @@
-// The conformance environment as the wasm engine lays it out. Pointer values must be the
-// interpreter's (a program may return or compare them), so region ids follow runRaw's
-// address space: the null region 0, stack frames 1..MAX_CALL_DEPTH, then the memory buffer.
-// Linear memory holds every stack frame, then a copy of the memory buffer.
+// How the wasm engine lays out a Vm's state in the module's linear memory, and the fixed index
+// spaces of every translated module.
+//
+// Linear memory:
+//   REGS_L / REGS_H  r0..r10 as the Vm's Int32 halves: vm.L and vm.H are views on these bytes,
+//                    so helpers read their arguments and write r0 with no copying and no BigInt.
+//   STATUS, SCRATCH  a helper's outcome (tail call taken) and a slow load's high word.
+//   TABLE            one 32-byte entry per region id: biased bounds for reads and writes, the
+//                    bias from a biased address to its linear address, a dirty flag and whether
+//                    atomics are allowed. Regions with no plain memory (null, ctx, map and
+//                    function handles) have empty bounds, so every access to them takes the
+//                    slow path (the interpreter's context accessors and fault reporting).
+//   STACK            the MAX_CALL_DEPTH stack frames, which are the Vm's own stack regions.
+//   ARENA            copies ("mirrors") of the other regions' bytes for the current run.
 
 import { HI_BASE, HI_SHIFT, LO_BASE } from '../vm/memory.js';
 import { LIMITS } from '../isa/opcodes.js';
@@ -10,29 +20,49 @@ export { LO_BASE, HI_BASE, HI_SHIFT };
 
 export const STACK_SIZE = LIMITS.STACK_SIZE;
 export const FRAME_COUNT = LIMITS.MAX_CALL_DEPTH;
-export const MEMORY_REGION_ID = FRAME_COUNT + 1;
 
+export const REGS_L = 0;
+export const REGS_H = 64;
+export const STATUS = 128;
+export const SCRATCH_HI = 132;
+export const TABLE = 1024;
+export const TABLE_CAPACITY = 16384;
+export const ENTRY_SHIFT = 5; // 32-byte entries
+export const ENTRY = { lo: 0, hi: 4, wlo: 8, whi: 12, bias: 16, dirty: 20, atomic: 24 } as const;
+export const STACK_BASE = TABLE + (TABLE_CAPACITY << ENTRY_SHIFT);
+export const ARENA_BASE = STACK_BASE + FRAME_COUNT * STACK_SIZE;
+export const PAGE = 65536;
+
+/** Stack frame k is region k + 1 in every Vm (its constructor adds them first). */
+export const frameRegionId = (depth: number): number => depth + 1;
 export const regionHi = (id: number): number => (HI_BASE + (id << HI_SHIFT)) | 0;
-export const STACK0_HI = regionHi(1);
-export const MEMORY_HI = regionHi(MEMORY_REGION_ID);
 
-/** Linear offset of stack frame k (frame 0 is the program's). */
-export const frameBase = (k: number): number => k * STACK_SIZE;
-/** Linear offset of the copy of the memory buffer. */
-export const MEMORY_BASE = FRAME_COUNT * STACK_SIZE;
-
-/** Function indices: imports first (spec: imports precede definitions in the index space). */
-export const FN = { fault: 0, slowAccess: 1, helper: 2, run: 3, addr: 4, bswap32: 5 } as const;
-/** Globals: the instruction count (read after a run) and the memory buffer's biased end. */
-export const GLOBAL = { count: 0, memEnd: 1 } as const;
-
-/** Fault codes passed to the `fault` import. */
-export const FAULT_CODE = { budget: 0 } as const;
-
-/** Locals of `run`: params r1, r2, memLen, budget; then r0..r10 and scratch. */
-export const LOCAL = {
-  paramR1: 0, paramR2: 1, memLen: 2, budget: 3,
-  reg0: 4, // r0..r10 are locals 4..14
-  next: 15, count: 16, tmpA: 17, tmpB: 18, tmp32: 19, addr: 20,
+/** Imported functions come first in the function index space. */
+export const FN = {
+  fault: 0, helper: 1, load: 2, store: 3, atomic: 4, legacy: 5,
+  bswap32: 6, entry: 7, func0: 8,
 } as const;
-export const reg = (r: number): number => LOCAL.reg0 + r;
+export const IMPORT_COUNT = 6;
+
+export const GLOBAL = { count: 0, budget: 1 } as const;
+
+/** Codes of the `fault` import. */
+export const FAULT_CODE = { budget: 0, callDepth: 1, fellOffEnd: 2 } as const;
+
+/**
+ * Locals of a BPF function: params r1..r5 (i64) and depth (i32), then r0 and r6..r10 (i64),
+ * i32 scratch, i64 scratch.
+ */
+export const LOCAL = {
+  depth: 5,
+  r0: 6, r6: 7, // r6..r10 are 7..11
+  count: 12, next: 13, tmp32: 14, addr: 15, fbase: 16, hi: 17, entry: 18,
+  tmpA: 19, tmpB: 20,
+} as const;
+export const FUNC_LOCALS: [number, number][] = [[6, 0x7e], [7, 0x7f], [2, 0x7e]];
+
+export function reg(r: number): number {
+  if (r >= 1 && r <= 5) return r - 1;
+  if (r === 0) return LOCAL.r0;
+  return LOCAL.r6 + (r - 6);
+}

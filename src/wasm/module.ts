@@ -1,5 +1,6 @@
-// Module assembly: types, the three JS imports and the memory, the run/addr/bswap32
-// functions, the count and memEnd globals, exports. Index spaces are fixed in layout.ts.
+// Module assembly: types, the imports (the Vm's slow paths and helpers, and the memory), one
+// function per BPF function plus `entry` and `bswap32`, the count and budget globals, and the
+// `entry` export. Index spaces are fixed in layout.ts.
 
 import { ByteWriter, MODULE_HEADER, SECTION, section } from './wasm-encoder.js';
 import { T } from './wasm-ops.js';
@@ -7,47 +8,56 @@ import type { Emitter } from './emitter.js';
 
 const { i32, i64 } = T;
 
-interface FuncBody {
+export interface FuncBody {
   locals: [number, number][]; // (count, type) runs
   body: Emitter; // ends with `end`
 }
 
+export const TYPE = { fault: 0, helper: 1, load: 2, store: 3, atomic: 4, legacy: 5, bswap32: 6, entry: 7, bpf: 8 } as const;
+
 const TYPES: [number[], number[]][] = [
-  [[i32, i32], []], // 0 fault(kind, pc)
-  [[i32, i32, i32, i32, i32], [i32]], // 1 slowAccess(hi, a, size, write, pc) -> linear
-  [[i32, i32, i32, i64, i64, i64, i64, i64], [i64]], // 2 helper(id, pc, count, r1..r5) -> r0
-  [[i64, i64, i32, i32], [i64]], // 3 run(r1, r2, memLen, budget) -> r0
-  [[i64, i32, i32, i32, i32], [i32]], // 4 addr(ptr, off, size, write, pc) -> linear
-  [[i32], [i32]], // 5 bswap32
+  [[i32, i32, i32], []], // fault(code, pc, count)
+  [[i32, i32, i32, i32], [i32]], // helper(id, pc, count, depth) -> count
+  [[i32, i32, i32, i32, i32, i32], [i32]], // load(hi, lo, off, size, pc, count) -> low word
+  [[i32, i32, i32, i32, i32, i32, i32, i32], []], // store(hi, lo, off, size, vlo, vhi, pc, count)
+  [[i32, i32, i32, i32, i32, i32], []], // atomic(hi, lo, off, size, pc, count): faults
+  [[i32, i32, i32, i32, i32], []], // legacy(op, srcLo, imm, pc, count)
+  [[i32], [i32]], // bswap32
+  [[i32, i32, i32], [i32]], // entry(depth, count, budget) -> count
+  [[i64, i64, i64, i64, i64, i32], [i64]], // a BPF function (r1..r5, depth) -> r0
 ];
 
-export function assembleModule(run: FuncBody, addr: FuncBody, bswap32: FuncBody): Uint8Array<ArrayBuffer> {
+const IMPORTS: [string, number][] = [
+  ['fault', TYPE.fault], ['helper', TYPE.helper], ['load', TYPE.load], ['store', TYPE.store],
+  ['atomic', TYPE.atomic], ['legacy', TYPE.legacy],
+];
+
+export function assembleModule(bswap32: FuncBody, entry: FuncBody, bpf: FuncBody[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter().bytes(MODULE_HEADER);
 
   const types = new ByteWriter().u32(TYPES.length);
   for (const [params, results] of TYPES) types.byte(T.func).u32(params.length).bytes(params).u32(results.length).bytes(results);
   section(out, SECTION.type, types);
 
-  const imports = new ByteWriter().u32(4);
-  imports.name('env').name('fault').byte(0x00).u32(0);
-  imports.name('env').name('slowAccess').byte(0x00).u32(1);
-  imports.name('env').name('helper').byte(0x00).u32(2);
+  const imports = new ByteWriter().u32(IMPORTS.length + 1);
+  for (const [name, type] of IMPORTS) imports.name('env').name(name).byte(0x00).u32(type);
   imports.name('env').name('memory').byte(0x02).byte(0x00).u32(1); // memory, limits: min 1 page
   section(out, SECTION.import, imports);
 
-  section(out, SECTION.function, new ByteWriter().u32(3).u32(3).u32(4).u32(5));
+  const fns = new ByteWriter().u32(2 + bpf.length).u32(TYPE.bswap32).u32(TYPE.entry);
+  for (let k = 0; k < bpf.length; k++) fns.u32(TYPE.bpf);
+  section(out, SECTION.function, fns);
 
   const globals = new ByteWriter().u32(2);
   for (let g = 0; g < 2; g++) globals.byte(i32).byte(0x01).byte(0x41).s32(0).byte(0x0b); // mut i32 = 0
   section(out, SECTION.global, globals);
 
-  const exports = new ByteWriter().u32(2);
-  exports.name('run').byte(0x00).u32(3);
-  exports.name('count').byte(0x03).u32(0);
+  const exports = new ByteWriter().u32(1);
+  exports.name('entry').byte(0x00).u32(IMPORTS.length + 1);
   section(out, SECTION.export, exports);
 
-  const code = new ByteWriter().u32(3);
-  for (const f of [run, addr, bswap32]) {
+  const code = new ByteWriter().u32(2 + bpf.length);
+  for (const f of [bswap32, entry, ...bpf]) {
     const body = new ByteWriter().u32(f.locals.length);
     for (const [n, t] of f.locals) body.u32(n).byte(t);
     body.bytes(f.body.w.toBytes());

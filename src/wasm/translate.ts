@@ -1,99 +1,155 @@
-// The body of `run`: registers as i64 locals and a dispatch loop over basic blocks
-// (`loop` + `br_table`), with code for block i placed after the end of the i-th nested
-// `block`, so falling through to the next block costs nothing and only taken jumps dispatch.
-// Instructions are counted per block as the interpreter counts them, and the budget is
-// checked on taken jumps only, as the interpreter does, so budget faults match too.
+// The body of each BPF function: registers as i64 locals, the function's basic blocks in
+// program order, and control flow between them (control.ts). Instructions are counted per
+// block exactly as the interpreter counts them (per straight-line run, an lddw as two), and
+// the budget is checked on taken jumps and calls only, as the interpreter does, so counts and
+// budget faults match.
 
 import type { DecodedProgram } from '../vm/program.js';
 import { Emitter, imm64 } from './emitter.js';
 import { OP, T } from './wasm-ops.js';
-import { FAULT_CODE, FN, GLOBAL, LOCAL, LO_BASE, STACK0_HI, STACK_SIZE, reg } from './layout.js';
-import { findBlocks, isJump, jumpTarget } from './blocks.js';
+import { FAULT_CODE, FN, FRAME_COUNT, GLOBAL, HI_BASE, HI_SHIFT, LOCAL, LO_BASE, REGS_H, REGS_L, STACK_BASE, STACK_SIZE, STATUS, reg } from './layout.js';
+import { isJump, jumpTarget } from './blocks.js';
 import { emitAlu, type AluInsn } from './alu.js';
 import { emitMemory } from './memory-ops.js';
 import { emitCondition } from './jumps.js';
+import { Untranslatable, type BpfFunction } from './functions.js';
 
-export class Unsupported extends Error {}
+export { Untranslatable };
 
-export interface RunBody {
-  locals: [number, number][];
-  body: Emitter;
-  blocks: number;
+/** How a block ends: what control.ts must do after its code. */
+export type Terminator =
+  | { kind: 'fall'; next: number } // falls into block `next`
+  | { kind: 'jump'; pc: number; target: number }
+  | { kind: 'cond'; pc: number; insn: AluInsn; target: number; next: number }
+  | { kind: 'exit' } // returned (exit, or a fault that cannot continue)
+  | { kind: 'end'; pc: number }; // runs past the end of the program
+
+export interface FunctionContext {
+  prog: DecodedProgram;
+  fn: BpfFunction;
+  /** wasm function index of the BPF function starting at a pc. */
+  funcIndexAt: Map<number, number>;
 }
 
-const R10_INIT = (BigInt(STACK0_HI) << 32n) | BigInt(LO_BASE + STACK_SIZE);
-
-export function translateRun(prog: DecodedProgram): RunBody {
-  const { starts, idAt } = findBlocks(prog);
-  const K = starts.length;
-  const e = new Emitter();
-  e.get(LOCAL.paramR1).set(reg(1)).get(LOCAL.paramR2).set(reg(2)).i64(R10_INIT).set(reg(10));
-  e.i32(LO_BASE).get(LOCAL.memLen).op(OP.i32_add, OP.global_set).w.u32(GLOBAL.memEnd);
-  e.op(OP.loop, T.void);
-  for (let k = 0; k < K; k++) e.op(OP.block, T.void);
-  e.get(LOCAL.next).op(OP.br_table).w.u32(K);
-  for (let k = 0; k < K; k++) e.w.u32(k);
-  e.w.u32(0);
-  for (let k = 0; k < K; k++) {
-    e.end();
-    const end = k + 1 < K ? starts[k + 1]! : prog.length;
-    emitBlock(e, prog, starts[k]!, end, K - 1 - k, idAt);
-  }
-  e.end().op(OP.unreachable).end();
-  return { locals: [[11, T.i64], [2, T.i32], [2, T.i64], [2, T.i32]], body: e, blocks: K };
-}
-
-function decodeAt(prog: DecodedProgram, pc: number): AluInsn {
+export function decodeAt(prog: DecodedProgram, pc: number): AluInsn {
   const w = prog.code[pc]!;
   return { op: w & 0xff, dst: (w >> 8) & 15, src: (w >> 12) & 15, off: w >> 16, imm: prog.imm[pc]!, immHi: prog.immHi[pc]! };
 }
 
 const addCount = (e: Emitter, n: number) => e.get(LOCAL.count).i32(n).op(OP.i32_add).set(LOCAL.count);
 
-/** Taken jump: budget check (a fault, at this pc), then dispatch to the target's block. */
-function takeJump(e: Emitter, pc: number, targetId: number, loopDepth: number): void {
-  e.get(LOCAL.count).get(LOCAL.budget).op(OP.i32_gt_s).if().i32(FAULT_CODE.budget).i32(pc).call(FN.fault).op(OP.unreachable).end();
-  e.i32(targetId).set(LOCAL.next).br(loopDepth);
+/** count > budget → the budget fault at pc (count already includes this instruction). */
+export function emitBudgetCheck(e: Emitter, pc: number): void {
+  e.get(LOCAL.count).globalGet(GLOBAL.budget);
+  e.op(OP.i32_gt_s).if().i32(FAULT_CODE.budget).i32(pc).get(LOCAL.count).call(FN.fault).op(OP.unreachable).end();
 }
 
-function emitBlock(e: Emitter, prog: DecodedProgram, start: number, end: number, loopDepth: number, idAt: Int32Array): void {
+/** Function prologue: the count from the global, the frame's linear base and r10. */
+export function emitPrologue(e: Emitter): void {
+  e.globalGet(GLOBAL.count); e.set(LOCAL.count);
+  e.get(LOCAL.depth).i32(Math.log2(STACK_SIZE)).op(OP.i32_shl).i32(STACK_BASE).op(OP.i32_add).set(LOCAL.fbase);
+  // r10 = the top of frame `depth`, whose region id is depth + 1
+  e.get(LOCAL.depth).i32(1).op(OP.i32_add).i32(HI_SHIFT).op(OP.i32_shl).i32(HI_BASE).op(OP.i32_add, OP.i64_extend_i32_u);
+  e.i64(32n).op(OP.i64_shl).i64(BigInt(LO_BASE + STACK_SIZE)).op(OP.i64_or).set(reg(10));
+}
+
+function loadR0(e: Emitter): void {
+  e.i32(0).mem(OP.i64_load32_u, REGS_L);
+  e.i32(0).mem(OP.i64_load32_u, REGS_H);
+  e.i64(32n).op(OP.i64_shl, OP.i64_or);
+}
+
+function storeArgs(e: Emitter): void {
+  for (let r = 1; r <= 5; r++) {
+    e.i32(0).get(reg(r)).mem(OP.i64_store32, REGS_L + 4 * r);
+    e.i32(0).get(reg(r)).i64(32n).op(OP.i64_shr_u).mem(OP.i64_store32, REGS_H + 4 * r);
+  }
+}
+
+/** Return r0 after publishing the count. */
+function emitReturn(e: Emitter): void {
+  e.get(LOCAL.count).globalSet(GLOBAL.count);
+  e.get(reg(0)).op(OP.return);
+}
+
+/** Emit block k's instructions (but not its final jump); say how it ends. */
+export function emitBlockCode(e: Emitter, c: FunctionContext, k: number): Terminator {
+  const { prog, fn } = c;
+  const starts = fn.blocks.starts;
+  const start = starts[k]!;
+  const end = k + 1 < starts.length ? starts[k + 1]! : fn.end;
   for (let pc = start; pc < end; pc++) {
     const i = decodeAt(prog, pc);
     const len = pc - start + 1;
-    if (i.op === 0x18) { // lddw: raw 64-bit value, as the interpreter loads it (any src)
+    if (i.op === 0x18) { // lddw: the raw 64-bit value, as the interpreter loads it (any src)
       e.i64(imm64(i.imm, i.immHi)).set(reg(i.dst));
       pc++;
-      if (pc + 1 === end) addCount(e, pc - start + 1);
       continue;
     }
-    if (emitAlu(e, i) || emitMemory(e, i, pc)) {
-      if (pc + 1 === end) addCount(e, len); // falls through into the next block
-      continue;
-    }
+    if (emitAlu(e, i) || emitMemory(e, i, { pc, k: len })) continue;
     if (isJump(i.op)) {
       addCount(e, len);
-      const target = idAt[jumpTarget(prog, pc)]!;
-      if ((i.op & 0xf0) === 0x00) { takeJump(e, pc, target, loopDepth); continue; }
-      if (!emitCondition(e, i)) throw new Unsupported(`pc ${pc}: jump opcode 0x${i.op.toString(16)}`);
-      e.if(); takeJump(e, pc, target, loopDepth + 1); e.end();
-      continue;
+      const target = fn.blocks.idAt[jumpTarget(prog, pc)]!;
+      if ((i.op & 0xf0) === 0x00) return { kind: 'jump', pc, target };
+      if (!emitCondition(e, i)) throw new Untranslatable(`pc ${pc}: jump opcode 0x${i.op.toString(16)}`);
+      return { kind: 'cond', pc, insn: i, target, next: k + 1 };
     }
     if (i.op === 0x95) {
       addCount(e, len);
-      e.get(LOCAL.count).op(OP.global_set).w.u32(GLOBAL.count);
-      e.get(reg(0)).op(OP.return);
-      continue;
+      emitReturn(e);
+      return { kind: 'exit' };
     }
-    if ((i.op === 0x85 && i.src === 0) || i.op === 0x8d) {
-      // helpers see r1..r5 as i64 (BigInt in JS); r1..r5 are left as they were, as in the interpreter
-      if (i.op === 0x85) e.i32(i.imm); else e.get(reg(i.dst)).op(OP.i32_wrap_i64);
-      e.i32(pc).get(LOCAL.count).i32(len).op(OP.i32_add);
-      for (let r = 1; r <= 5; r++) e.get(reg(r));
-      e.call(FN.helper).set(reg(0));
-      if (pc + 1 === end) addCount(e, len);
-      continue;
-    }
-    if (i.op === 0x85) throw new Unsupported(`pc ${pc}: BPF-to-BPF call (left to the interpreter)`);
-    throw new Unsupported(`pc ${pc}: opcode 0x${i.op.toString(16).padStart(2, '0')} is not translated`);
+    if ((i.op === 0x85 && i.src === 0) || i.op === 0x8d) { emitHelperCall(e, i, pc, len); continue; }
+    if (i.op === 0x85 && i.src === 1) { emitBpfCall(e, c, i, pc, len); continue; }
+    if ((i.op & 7) === 0 && ((i.op & 0xe0) === 0x20 || (i.op & 0xe0) === 0x40)) { emitLegacyLoad(e, i, pc, len); continue; }
+    throw new Untranslatable(`pc ${pc}: opcode 0x${i.op.toString(16).padStart(2, '0')} is not translated`);
   }
+  addCount(e, end - start);
+  return end < fn.end ? { kind: 'fall', next: k + 1 } : { kind: 'end', pc: end };
 }
+
+/**
+ * Helpers read r1..r5 from the Vm's registers (the REGS area) and leave r0 there. The import
+ * returns the instruction count (a callback run by the helper counts too) and sets STATUS
+ * when it ran a tail call, whose r0 is then this function's result.
+ */
+function emitHelperCall(e: Emitter, i: AluInsn, pc: number, len: number): void {
+  storeArgs(e);
+  if (i.op === 0x85) e.i32(i.imm); else e.get(reg(i.dst)).op(OP.i32_wrap_i64);
+  e.i32(pc).get(LOCAL.count).i32(len).op(OP.i32_add).get(LOCAL.depth).call(FN.helper).set(LOCAL.tmp32);
+  loadR0(e); e.set(reg(0));
+  e.i32(0).mem(OP.i32_load, STATUS);
+  e.if().get(LOCAL.tmp32).globalSet(GLOBAL.count).get(reg(0)).op(OP.return).end();
+  e.get(LOCAL.tmp32).i32(len).op(OP.i32_sub).set(LOCAL.count);
+}
+
+function emitBpfCall(e: Emitter, c: FunctionContext, i: AluInsn, pc: number, len: number): void {
+  const callee = c.funcIndexAt.get(pc + 1 + i.imm);
+  if (callee === undefined) throw new Untranslatable(`pc ${pc}: call target ${pc + 1 + i.imm} is not a function start`);
+  e.get(LOCAL.depth).i32(FRAME_COUNT - 1).op(OP.i32_ge_s).if();
+  e.i32(FAULT_CODE.callDepth).i32(pc).get(LOCAL.count).i32(len).op(OP.i32_add).call(FN.fault).op(OP.unreachable).end();
+  addCount(e, len);
+  emitBudgetCheck(e, pc);
+  e.get(LOCAL.count).globalSet(GLOBAL.count);
+  for (let r = 1; r <= 5; r++) e.get(reg(r));
+  e.get(LOCAL.depth).i32(1).op(OP.i32_add).call(callee).set(reg(0));
+  // the count restarts after the call (the block's closing add covers the instructions before it)
+  e.globalGet(GLOBAL.count); e.i32(len).op(OP.i32_sub).set(LOCAL.count);
+}
+
+/** BPF_ABS/BPF_IND: r0 = the big-endian packet bytes, or the program ends with r0 = 0. */
+function emitLegacyLoad(e: Emitter, i: AluInsn, pc: number, len: number): void {
+  e.i32(i.op).get(reg(i.src)).op(OP.i32_wrap_i64).i32(i.imm).i32(pc).get(LOCAL.count).i32(len).op(OP.i32_add).call(FN.legacy);
+  loadR0(e); e.set(reg(0));
+}
+
+/** After the last block: what running off its end means. */
+export function emitEnd(e: Emitter, last: Terminator, c: FunctionContext): void {
+  const prog = c.prog;
+  if (last.kind !== 'end' && last.kind !== 'cond') return;
+  const t = { pc: c.fn.end };
+  if (t.pc < prog.length) throw new Untranslatable(`pc ${t.pc - 1}: execution falls into the next function`);
+  e.i32(FAULT_CODE.fellOffEnd).i32(t.pc).get(LOCAL.count).i32(1).op(OP.i32_add).call(FN.fault).op(OP.unreachable);
+}
+
+export { T };

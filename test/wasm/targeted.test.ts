@@ -79,11 +79,22 @@ describe('wasm engine: cases that need care', () => {
     expect(b.result).toBe(a.result);
   });
 
-  it('leaves BPF-to-BPF calls to the interpreter', () => {
-    const insns = assemble('call 1\nexit\nmov r0, 42\nexit'.replace('call 1', 'call local 1'));
+  it('runs BPF-to-BPF calls as wasm functions, r6..r9 kept across the call', () => {
+    const src = ['mov r6, 7', 'call local 2', 'add r0, r6', 'exit', 'mov r6, 100', 'mov r0, 42', 'exit'].join('\n');
+    const insns = assemble(src);
+    const c = compileToWasm(predecode(insns));
+    expect(c.ok && c.stats.functions).toBe(2);
+    same(src);
+    expect(runWasmRaw(insns, new Uint8Array(0))).toMatchObject({ ok: true, r0: 49n, engine: 'wasm' });
+  });
+
+  it('leaves a program whose jumps cross function bounds to the interpreter', () => {
+    // pc 3 jumps back into function 0: the verifier refuses it, the interpreter runs it
+    const insns = assemble(['call local 1', 'exit', 'mov r0, 1', 'ja -3'].join('\n'));
     const c = compileToWasm(predecode(insns));
     expect(c.ok).toBe(false);
     const r = runWasmRaw(insns, new Uint8Array(0));
-    expect(r).toMatchObject({ ok: true, r0: 42n, engine: 'interpreter' });
+    expect(r).toMatchObject({ ok: true, r0: 1n, engine: 'interp' });
+    expect(r.fallbackReason).toMatch(/leaves its function/);
   });
 });

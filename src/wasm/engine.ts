@@ -1,0 +1,266 @@
+// The wasm engine of one Vm (its FastPath): a linear memory holding the Vm's registers, its
+// stack frames and a region table, one instance per program, and the imports through which
+// the wasm code reaches the interpreter's own helpers, context accessors and fault reporting.
+//
+// Regions whose bytes live elsewhere (packet, map values, global data, a raw run's memory)
+// are mirrored into the arena: copied in when the run starts or when they appear, written
+// back (if the program dirtied them) before every helper call and at the end of the run, and
+// copied in again after every helper call, since a helper may have changed them. So helpers,
+// the interpreter and the caller always see the same bytes as the wasm code.
+
+import type { FastPath, RunOutcome, Vm } from '../vm/interpreter.js';
+import { NestedFault } from '../vm/interpreter.js';
+import type { DecodedProgram } from '../vm/program.js';
+import { FaultSignal, type Fault } from '../vm/fault.js';
+import { RegionKind, type Region, type RegPair } from '../vm/memory.js';
+import { LIMITS } from '../isa/opcodes.js';
+import {
+  ARENA_BASE, ENTRY, ENTRY_SHIFT, FAULT_CODE, FRAME_COUNT, LO_BASE, PAGE, REGS_H, REGS_L, SCRATCH_HI,
+  STACK_BASE, STACK_SIZE, STATUS, TABLE, TABLE_CAPACITY, frameRegionId,
+} from './layout.js';
+import { cachedCompile } from './module-cache.js';
+
+type Entry = (depth: number, count: number, budget: number) => number;
+
+/** A legacy packet load past the end: the program ends with r0 = 0 (not a fault). */
+class ProgramExit extends Error {}
+
+interface Mirror {
+  id: number;
+  region: Region;
+  bytes: Uint8Array; // the region's backing store when it was mirrored
+  linear: number;
+  writable: boolean;
+}
+
+// Count stays far below 2^31: between two budget checks at most one pass over a program runs.
+const MAX_BUDGET = 0x40000000;
+const ATOMIC_KINDS = new Set([RegionKind.Stack, RegionKind.MapValue, RegionKind.Global, RegionKind.Memory, RegionKind.Record]);
+
+export class WasmEngine implements FastPath {
+  private memory = new WebAssembly.Memory({ initial: Math.ceil((ARENA_BASE + 4 * PAGE) / PAGE) });
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+  private readonly entries = new Map<DecodedProgram, Entry | null>();
+  /** Why a program runs on the interpreter instead (by program). */
+  readonly fallbackReasons = new Map<DecodedProgram, string>();
+  private mirrors: Mirror[] = [];
+  private mirrorById: (Mirror | undefined)[] = [];
+  /** Region ids below this have table entries for the current run. */
+  private synced = 0;
+  private arenaTop = ARENA_BASE;
+  private readonly tmp: RegPair = { lo: 0, hi: 0 };
+
+  constructor(private readonly vm: Vm) {
+    for (let d = 0; d < FRAME_COUNT; d++) {
+      if (vm.stackFrames[d]!.id !== frameRegionId(d)) throw new Error('wasm engine: stack frames must be regions 1..MAX_CALL_DEPTH');
+    }
+    this.attachViews();
+  }
+
+  /** (Re)point the Vm's registers and stack frames at the linear memory (after a grow too). */
+  private attachViews(): void {
+    const buf = this.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.i32 = new Int32Array(buf);
+    const L = new Int32Array(buf, REGS_L, 11), H = new Int32Array(buf, REGS_H, 11);
+    L.set(this.vm.L); H.set(this.vm.H);
+    this.vm.L = L; this.vm.H = H;
+    this.vm.stackFrames.forEach((f, d) => {
+      const bytes = new Uint8Array(buf, STACK_BASE + d * STACK_SIZE, STACK_SIZE);
+      if (f.bytes.buffer !== buf) bytes.set(f.bytes);
+      f.rebind(bytes, 0, STACK_SIZE, true);
+    });
+  }
+
+  /** Whether a program runs on this engine (translating it on first use). */
+  translates(prog: DecodedProgram): boolean {
+    return this.entryFor(prog) !== null;
+  }
+
+  private entryFor(prog: DecodedProgram): Entry | null {
+    let entry = this.entries.get(prog);
+    if (entry === undefined) {
+      const { result } = cachedCompile(prog);
+      if (result.ok) {
+        const inst = new WebAssembly.Instance(result.module, { env: this.imports(prog) });
+        entry = inst.exports.entry as Entry;
+      } else {
+        entry = null;
+        this.fallbackReasons.set(prog, result.reason);
+      }
+      this.entries.set(prog, entry);
+    }
+    return entry;
+  }
+
+  run(vm: Vm, prog: DecodedProgram): RunOutcome | null {
+    const entry = this.entryFor(prog);
+    if (entry === null) return null;
+    // vm.run has reset transient regions, counters and the stack frames.
+    this.mirrors = [];
+    this.mirrorById = [];
+    this.synced = 0;
+    this.arenaTop = ARENA_BASE;
+    this.refresh();
+    let fault: Fault | null = null;
+    vm.depth = 0;
+    vm.currentProgram = prog;
+    vm.currentPc = 0;
+    try {
+      vm.insnCount = entry(0, 0, Math.min(vm.budget, MAX_BUDGET));
+    } catch (e) {
+      fault = this.toFault(e, prog);
+    } finally {
+      this.writeBack();
+    }
+    return { r0lo: vm.L[0]!, r0hi: vm.H[0]!, fault, insnCount: vm.insnCount };
+  }
+
+  private toFault(e: unknown, prog: DecodedProgram): Fault | null {
+    const vm = this.vm;
+    if (e instanceof ProgramExit) { vm.L[0] = 0; vm.H[0] = 0; return null; }
+    if (e instanceof NestedFault) return e.fault;
+    return vm.makeFault(e, vm.currentProgram ?? prog, vm.currentPc);
+  }
+
+  // ---- regions ----
+
+  /** Table entries for regions that appeared, and fresh copies of every mirrored region. */
+  private refresh(): void {
+    for (const m of this.mirrors) {
+      const r = m.region;
+      if (r.bytes !== m.bytes) this.mirror(m.id, r); // rebound (a packet that grew or moved)
+      else {
+        this.u8.set(r.bytes, m.linear);
+        this.writeBounds(m.id, r, m.linear);
+      }
+    }
+    const regions = this.vm.mem.regions;
+    const n = Math.min(regions.length, TABLE_CAPACITY);
+    for (let id = this.synced; id < n; id++) this.sync(id, regions[id]!);
+    this.synced = n;
+  }
+
+  private sync(id: number, r: Region): void {
+    const hasMemory = r.ctx === null && r.kind !== RegionKind.Null && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function;
+    if (!hasMemory) { this.writeEmpty(id); return; }
+    if (r.bytes.buffer === this.memory.buffer) this.writeBounds(id, r, r.bytes.byteOffset);
+    else this.mirror(id, r);
+  }
+
+  private mirror(id: number, r: Region): void {
+    const len = r.bytes.length;
+    const linear = this.arenaTop;
+    if (linear + len > this.u8.length) {
+      this.memory.grow(Math.ceil((linear + len - this.u8.length) / PAGE) + 1);
+      this.attachViews();
+    }
+    this.arenaTop = (linear + len + 7) & ~7;
+    this.u8.set(r.bytes, linear);
+    const m: Mirror = { id, region: r, bytes: r.bytes, linear, writable: r.wlo !== r.whi };
+    const old = this.mirrorById[id];
+    if (old) this.mirrors[this.mirrors.indexOf(old)] = m; else this.mirrors.push(m);
+    this.mirrorById[id] = m;
+    this.writeBounds(id, r, linear);
+  }
+
+  private writeBounds(id: number, r: Region, linear: number): void {
+    const e = (TABLE + (id << ENTRY_SHIFT)) >> 2;
+    const i32 = this.i32;
+    i32[e + ENTRY.lo / 4] = r.lo;
+    i32[e + ENTRY.hi / 4] = r.hi;
+    i32[e + ENTRY.wlo / 4] = r.wlo;
+    i32[e + ENTRY.whi / 4] = r.whi;
+    i32[e + ENTRY.bias / 4] = (linear - LO_BASE) | 0;
+    i32[e + ENTRY.dirty / 4] = 0;
+    i32[e + ENTRY.atomic / 4] = ATOMIC_KINDS.has(r.kind) ? 1 : 0;
+  }
+
+  private writeEmpty(id: number): void {
+    const e = (TABLE + (id << ENTRY_SHIFT)) >> 2;
+    this.i32.fill(0, e, e + 8);
+    this.i32[e + ENTRY.lo / 4] = LO_BASE; this.i32[e + ENTRY.hi / 4] = LO_BASE;
+    this.i32[e + ENTRY.wlo / 4] = LO_BASE; this.i32[e + ENTRY.whi / 4] = LO_BASE;
+  }
+
+  /** Copy what the program wrote into mirrored regions back to their own bytes. */
+  private writeBack(): void {
+    const i32 = this.i32;
+    for (const m of this.mirrors) {
+      const d = ((TABLE + (m.id << ENTRY_SHIFT)) >> 2) + ENTRY.dirty / 4;
+      if (i32[d] === 0 || !m.writable || m.region.bytes !== m.bytes) continue;
+      i32[d] = 0;
+      m.bytes.set(this.u8.subarray(m.linear, m.linear + m.bytes.length));
+    }
+  }
+
+  // ---- imports ----
+
+  private imports(prog: DecodedProgram): WebAssembly.ModuleImports {
+    const vm = this.vm;
+    const at = (pc: number, count: number) => { vm.currentProgram = prog; vm.currentPc = pc; vm.insnCount = count; };
+    return {
+      memory: this.memory,
+      fault: (code: number, pc: number, count: number) => {
+        at(pc, count);
+        if (code === FAULT_CODE.budget) vm.overBudget(count);
+        if (code === FAULT_CODE.callDepth) throw new FaultSignal('call-depth', `call depth over ${LIMITS.MAX_CALL_DEPTH} frames (kernel MAX_CALL_FRAMES)`);
+        if (code === FAULT_CODE.fellOffEnd) throw new FaultSignal('fell-off-end', `execution ran past the last instruction (${prog.length - 1})`);
+        throw new FaultSignal('internal', `wasm engine: unknown fault code ${code}`);
+      },
+      helper: (id: number, pc: number, count: number, depth: number) => {
+        at(pc, count);
+        vm.depth = depth;
+        this.writeBack();
+        vm.callHelper(id, pc);
+        this.refresh();
+        let status = 0;
+        const target = vm.pendingTailCall;
+        if (target !== null) {
+          vm.pendingTailCall = null;
+          status = 1;
+          this.tailCall(target, depth);
+        }
+        this.i32[STATUS >> 2] = status;
+        return vm.insnCount;
+      },
+      load: (hi: number, lo: number, off: number, size: number, pc: number, count: number) => {
+        at(pc, count);
+        vm.slowLoad(lo, hi, off, size, this.tmp);
+        this.i32[SCRATCH_HI >> 2] = this.tmp.hi;
+        return this.tmp.lo;
+      },
+      store: (hi: number, lo: number, off: number, size: number, vlo: number, vhi: number, pc: number, count: number) => {
+        at(pc, count);
+        vm.slowStore(lo, hi, off, size, vlo, vhi);
+      },
+      atomic: (hi: number, lo: number, off: number, size: number, pc: number, count: number) => {
+        at(pc, count);
+        vm.atomicTarget(lo, hi, off, size);
+        throw new FaultSignal('internal', `wasm engine: atomic at pc ${pc} refused by the region table but allowed by the interpreter`);
+      },
+      legacy: (op: number, srcLo: number, imm: number, pc: number, count: number) => {
+        at(pc, count);
+        vm.L[0] = srcLo; // legacyLoad reads the index register's low word from its own argument
+        if (!vm.legacyLoad(op, 0, imm)) throw new ProgramExit();
+      },
+    };
+  }
+
+  /**
+   * bpf_tail_call succeeded: run the target at the same depth (it reuses the frame); its r0
+   * becomes the caller's result. The count continues across the chain.
+   */
+  private tailCall(target: DecodedProgram, depth: number): void {
+    const vm = this.vm;
+    const entry = this.entryFor(target);
+    if (entry !== null) {
+      vm.insnCount = entry(depth, vm.insnCount, Math.min(vm.budget, MAX_BUDGET));
+      return;
+    }
+    this.writeBack();
+    vm.execAt(target, depth);
+    this.refresh();
+  }
+}
