@@ -56,10 +56,10 @@ export const FAULT_CODE = { budget: 0, callDepth: 1, fellOffEnd: 2 } as const;
 export const LOCAL = {
   depth: 5,
   r0: 6, r6: 7, // r6..r10 are 7..11
-  count: 12, next: 13, tmp32: 14, addr: 15, fbase: 16, hi: 17, entry: 18,
-  tmpA: 19, tmpB: 20,
+  count: 12, next: 13, tmp32: 14, addr: 15, fbase: 16, hi: 17, entry: 18, budget: 19,
+  tmpA: 20, tmpB: 21,
 } as const;
-export const FUNC_LOCALS: [number, number][] = [[6, 0x7e], [7, 0x7f], [2, 0x7e]];
+export const FUNC_LOCALS: [number, number][] = [[6, 0x7e], [8, 0x7f], [2, 0x7e]];
 
 export function reg(r: number): number {
   if (r >= 1 && r <= 5) return r - 1;

@@ -103,10 +103,11 @@ function emitLoad(e: Emitter, i: AluInsn, s: Site, size: number, load: number, s
   e.get(LOCAL.hi).get(reg(i.src)).op(OP.i32_wrap_i64).i32(i.off).i32(size);
   emitSite(e, s);
   e.call(FN.load);
-  if (size === 8) {
+  if (!signed) {
+    // a context field may load as a full pointer (skb->data), whatever the access size
     e.op(OP.i64_extend_i32_u).i32(0);
     e.mem(OP.i64_load32_u, SCRATCH_HI).i64(32n).op(OP.i64_shl, OP.i64_or);
-  } else if (!signed) e.op(OP.i64_extend_i32_u);
+  }
   else if (size === 4) e.op(OP.i64_extend_i32_s);
   else e.op(OP.i64_extend_i32_u, size === 2 ? OP.i64_extend16_s : OP.i64_extend8_s);
   e.end().set(reg(i.dst));

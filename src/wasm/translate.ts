@@ -40,13 +40,14 @@ const addCount = (e: Emitter, n: number) => e.get(LOCAL.count).i32(n).op(OP.i32_
 
 /** count > budget → the budget fault at pc (count already includes this instruction). */
 export function emitBudgetCheck(e: Emitter, pc: number): void {
-  e.get(LOCAL.count).globalGet(GLOBAL.budget);
+  e.get(LOCAL.count).get(LOCAL.budget);
   e.op(OP.i32_gt_s).if().i32(FAULT_CODE.budget).i32(pc).get(LOCAL.count).call(FN.fault).op(OP.unreachable).end();
 }
 
 /** Function prologue: the count from the global, the frame's linear base and r10. */
 export function emitPrologue(e: Emitter): void {
-  e.globalGet(GLOBAL.count); e.set(LOCAL.count);
+  e.globalGet(GLOBAL.count).set(LOCAL.count);
+  e.globalGet(GLOBAL.budget).set(LOCAL.budget);
   e.get(LOCAL.depth).i32(Math.log2(STACK_SIZE)).op(OP.i32_shl).i32(STACK_BASE).op(OP.i32_add).set(LOCAL.fbase);
   // r10 = the top of frame `depth`, whose region id is depth + 1
   e.get(LOCAL.depth).i32(1).op(OP.i32_add).i32(HI_SHIFT).op(OP.i32_shl).i32(HI_BASE).op(OP.i32_add, OP.i64_extend_i32_u);
