@@ -14,6 +14,7 @@ import { registerServe } from './serve.js';
 import { registerReplay } from './replay.js';
 import { registerPcap } from './pcap.js';
 import { registerObserve } from './observe.js';
+import { ENGINE_NAMES } from '../vm/engine-name.js';
 
 export async function main(argv: string[]): Promise<number> {
   // yargs drops a lone '-' (stdin/stdout): carry it through as a sentinel.
@@ -23,6 +24,13 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 110))
+    .option('engine', {
+      choices: ENGINE_NAMES,
+      global: true,
+      describe: 'VM engine: wasm (the fast path; default) or interp (the interpreter; --trace always uses it)',
+    })
+    // One process-wide default, read wherever a program is loaded (LoadedObject, raw runs).
+    .middleware((a) => { if (a.engine !== undefined) process.env.DPSIM_ENGINE = a.engine as string; })
     .fail((msg, err) => {
       if (err) throw err;
       // Throwing stops yargs before any command handler runs with missing arguments.

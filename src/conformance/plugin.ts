@@ -9,6 +9,7 @@ import { decodeBytes } from '../isa/insn.js';
 import { runRaw } from '../vm/raw.js';
 import { conformanceHelpers } from './helpers.js';
 import { programFromElf, ElfProgramError } from './elf-program.js';
+import { defaultEngine } from '../vm/engine-name.js';
 
 export { conformanceCommand, type ConformanceCommandOptions } from './command.js';
 
@@ -61,7 +62,7 @@ export async function conformancePlugin(argv: string[], stdin: string): Promise<
     if (args.elf) code = programFromElf(code);
     if (code.length === 0) throw new PluginError('Failed to load code: empty program');
     if (code.length % 8 !== 0) throw new PluginError(`Failed to load code: ${code.length} bytes is not a whole number of instructions`);
-    const outcome = runRaw(decodeBytes(code), memory, { helpers: conformanceHelpers(), allowCallx: true });
+    const outcome = runRaw(decodeBytes(code), memory, { helpers: conformanceHelpers(), allowCallx: true, engine: defaultEngine() });
     if (!outcome.ok) return failure(outcome.fault.message);
     return { stdout: `${outcome.r0.toString(16)}\n`, stderr: '', exitCode: 0 };
   } catch (e) {

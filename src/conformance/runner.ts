@@ -10,6 +10,7 @@ import { assemble, AsmError } from '../isa/asm.js';
 import { runRaw } from '../vm/raw.js';
 import { parseDataFile, DataFileError, type DataFile } from './datafile.js';
 import { conformanceHelpers } from './helpers.js';
+import { defaultEngine, type EngineName } from '../vm/engine-name.js';
 import {
   DEFAULT_GROUPS, programRequirement, unmetRequirement, type ConformanceGroup, type CpuVersion,
 } from './requirements.js';
@@ -19,6 +20,8 @@ export interface RunnerOptions {
   cpuVersion?: CpuVersion;
   /** Run tests that use callx (default true); the suite's runner leaves them out unless asked. */
   includeCallx?: boolean;
+  /** VM engine (default: DPSIM_ENGINE, else wasm). */
+  engine?: EngineName;
   /** Instruction budget per test (default: the VM's). */
   budget?: number;
 }
@@ -43,7 +46,7 @@ function programOf(data: DataFile): Insn[] {
 
 function judge(data: DataFile, insns: Insn[], opts: RunnerOptions): Omit<TestResult, 'name'> {
   const mem = data.mem.slice(); // the program may write to it
-  const outcome = runRaw(insns, mem, { budget: opts.budget, helpers: conformanceHelpers(), allowCallx: opts.includeCallx ?? true });
+  const outcome = runRaw(insns, mem, { budget: opts.budget, helpers: conformanceHelpers(), allowCallx: opts.includeCallx ?? true, engine: opts.engine ?? defaultEngine() });
   if (data.error !== undefined) {
     if (!outcome.ok) return { status: 'pass', detail: `failed as expected: ${outcome.fault.message}` };
     return { status: 'fail', detail: `expected an error ("${data.error}") but it returned ${hex(outcome.r0)}` };

@@ -126,6 +126,11 @@ export class AddressSpace {
     return r;
   }
 
+  /** Regions below this id are persistent (they survive resetTransient). */
+  get persistentCount(): number {
+    return this.persistent;
+  }
+
   resetTransient(): void {
     if (this.regions.length > this.persistent) {
       this.regions.length = this.persistent;

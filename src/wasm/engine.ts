@@ -14,6 +14,7 @@ import type { DecodedProgram } from '../vm/program.js';
 import { FaultSignal, type Fault } from '../vm/fault.js';
 import { RegionKind, type Region, type RegPair } from '../vm/memory.js';
 import { LIMITS } from '../isa/opcodes.js';
+import { HELPER_NAMES } from '../isa/helper-names.js';
 import {
   ARENA_BASE, ENTRY, ENTRY_SHIFT, FAULT_CODE, FRAME_COUNT, LO_BASE, PAGE, REGS_H, REGS_L, SCRATCH_HI,
   STACK_BASE, STACK_SIZE, STATUS, TABLE, TABLE_CAPACITY, frameRegionId,
@@ -31,6 +32,20 @@ interface Mirror {
   bytes: Uint8Array; // the region's backing store when it was mirrored
   linear: number;
   writable: boolean;
+}
+
+/**
+ * Helpers that change no bytes of any region (they may add regions: a lookup's value). After
+ * these the mirrors need no fresh copy; after any other helper (stores into the packet, map
+ * updates, helpers writing through a pointer argument, callbacks) every mirror is re-read.
+ */
+const PURE_HELPERS = new Uint8Array(256);
+for (const name of ['map_lookup_elem', 'ktime_get_ns', 'trace_printk', 'get_prandom_u32', 'get_smp_processor_id',
+  'clone_redirect', 'redirect', 'perf_event_output', 'csum_diff', 'get_hash_recalc', 'get_socket_cookie', 'redirect_map',
+  'jiffies64', 'ktime_get_boot_ns', 'ringbuf_output', 'redirect_neigh', 'redirect_peer', 'get_netns_cookie',
+  'ktime_get_coarse_ns', 'get_cgroup_classid', 'get_route_realm']) {
+  const id = HELPER_NAMES.indexOf(name);
+  if (id > 0) PURE_HELPERS[id] = 1;
 }
 
 // Count stays far below 2^31: between two budget checks at most one pass over a program runs.
@@ -98,11 +113,7 @@ export class WasmEngine implements FastPath {
     const entry = this.entryFor(prog);
     if (entry === null) return null;
     // vm.run has reset transient regions, counters and the stack frames.
-    this.mirrors = [];
-    this.mirrorById = [];
-    this.synced = 0;
-    this.arenaTop = ARENA_BASE;
-    this.refresh();
+    this.startRun();
     let fault: Fault | null = null;
     vm.depth = 0;
     vm.currentProgram = prog;
@@ -126,7 +137,38 @@ export class WasmEngine implements FastPath {
 
   // ---- regions ----
 
-  /** Table entries for regions that appeared, and fresh copies of every mirrored region. */
+  /**
+   * Table entries at the start of a run. Entries of persistent regions without memory (map and
+   * function handles, ctx) stay from earlier runs; regions with memory are mirrored afresh (the
+   * caller may have changed global data or re-bound the packet between runs).
+   */
+  private startRun(): void {
+    const regions = this.vm.mem.regions;
+    const keep = Math.min(this.vm.mem.persistentCount, this.persistentSynced.length);
+    this.mirrors = [];
+    this.mirrorById = [];
+    this.arenaTop = ARENA_BASE;
+    for (let id = 0; id < keep; id++) {
+      const r = regions[id]!;
+      if (this.persistentSynced[id] !== r || hasMemory(r)) this.sync(id, r);
+    }
+    this.persistentSynced.length = keep;
+    this.synced = keep;
+    this.syncNew();
+    for (let id = keep; id < this.vm.mem.persistentCount; id++) this.persistentSynced[id] = regions[id]!;
+  }
+
+  private persistentSynced: Region[] = [];
+
+  /** Table entries for regions added since the last sync (a lookup's value, a ringbuf record). */
+  private syncNew(): void {
+    const regions = this.vm.mem.regions;
+    const n = Math.min(regions.length, TABLE_CAPACITY);
+    for (let id = this.synced; id < n; id++) this.sync(id, regions[id]!);
+    this.synced = n;
+  }
+
+  /** Fresh copies of every mirrored region, and table entries for regions that appeared. */
   private refresh(): void {
     for (const m of this.mirrors) {
       const r = m.region;
@@ -136,15 +178,11 @@ export class WasmEngine implements FastPath {
         this.writeBounds(m.id, r, m.linear);
       }
     }
-    const regions = this.vm.mem.regions;
-    const n = Math.min(regions.length, TABLE_CAPACITY);
-    for (let id = this.synced; id < n; id++) this.sync(id, regions[id]!);
-    this.synced = n;
+    this.syncNew();
   }
 
   private sync(id: number, r: Region): void {
-    const hasMemory = r.ctx === null && r.kind !== RegionKind.Null && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function;
-    if (!hasMemory) { this.writeEmpty(id); return; }
+    if (!hasMemory(r)) { this.writeEmpty(id); return; }
     if (r.bytes.buffer === this.memory.buffer) this.writeBounds(id, r, r.bytes.byteOffset);
     else this.mirror(id, r);
   }
@@ -214,7 +252,7 @@ export class WasmEngine implements FastPath {
         vm.depth = depth;
         this.writeBack();
         vm.callHelper(id, pc);
-        this.refresh();
+        if (PURE_HELPERS[id & 255] === 1 && id < 256) this.syncNew(); else this.refresh();
         let status = 0;
         const target = vm.pendingTailCall;
         if (target !== null) {
@@ -263,4 +301,9 @@ export class WasmEngine implements FastPath {
     vm.execAt(target, depth);
     this.refresh();
   }
+}
+
+/** Whether accesses to a region read or write plain bytes (else: slow path, always). */
+function hasMemory(r: Region): boolean {
+  return r.ctx === null && r.kind !== RegionKind.Null && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function;
 }
