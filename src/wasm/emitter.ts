@@ -66,4 +66,4 @@ export class Emitter {
 }
 
 /** A 64-bit immediate from the predecoded low and high words. */
-export const imm64 = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+export const imm64 = (lo: number, hi: number): bigint => (hi === lo >> 31 ? BigInt(lo) : BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)));

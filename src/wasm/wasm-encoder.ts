@@ -6,16 +6,26 @@ export class ByteWriter {
   length = 0;
 
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (this.length === this.buf.length) this.reserve(1);
     this.buf[this.length++] = b & 0xff;
     return this;
   }
 
+  private reserve(n: number): void {
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.buf.subarray(0, this.length));
+    this.buf = bigger;
+  }
+
   bytes(bs: ArrayLike<number>): this {
+    if (bs instanceof Uint8Array) {
+      if (this.length + bs.length > this.buf.length) this.reserve(bs.length);
+      this.buf.set(bs, this.length);
+      this.length += bs.length;
+      return this;
+    }
     for (let i = 0; i < bs.length; i++) this.byte(bs[i]!);
     return this;
   }
@@ -45,6 +55,8 @@ export class ByteWriter {
 
   /** Signed LEB128 of a 64-bit value (i64.const). */
   s64(v: bigint): this {
+    // values in i32 range have the same encoding as s32 (most immediates): no BigInt loop
+    if (v >= -0x80000000n && v <= 0x7fffffffn) return this.s32(Number(v));
     v = BigInt.asIntN(64, v);
     for (;;) {
       const b = Number(v & 0x7fn);
