@@ -102,11 +102,11 @@ export class Vm {
     this.insnCount = 0;
     this.pendingTailCall = null;
     this.depth = 0;
-    for (const f of this.stackFrames) f.bytes.fill(0);
     if (this.fastPath !== null && this.step === null && entry === 0) {
-      const out = this.fastPath.run(this, prog);
+      const out = this.fastPath.run(this, prog); // zeroes the stack frames itself
       if (out !== null) { this.lastEngine = 'wasm'; return out; }
     }
+    for (const f of this.stackFrames) f.bytes.fill(0);
     this.lastEngine = 'interp';
     const fault = this.exec(prog, entry, 0);
     return { r0lo: this.L[0]!, r0hi: this.H[0]!, fault, insnCount: this.insnCount };

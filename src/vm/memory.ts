@@ -45,7 +45,7 @@ export class Region {
   /** Same for writes; empty for read-only regions. */
   wlo = LO_BASE;
   whi = LO_BASE;
-  view: DataView;
+  private dv: DataView | null = null;
   ctx: CtxAccessor | null = null;
   /** For MapHandle regions: the map; for Function regions: the entry pc. */
   target: unknown = null;
@@ -59,8 +59,12 @@ export class Region {
     start = 0,
     end = bytes.length,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.setBounds(start, end, writable);
+  }
+
+  /** A DataView of the bytes, made on first use (the wasm engine never needs one). */
+  get view(): DataView {
+    return this.dv ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   /** Valid offsets are [start, end); `writable` decides whether stores are allowed. */
@@ -73,8 +77,7 @@ export class Region {
 
   /** Replace the backing store (a packet that grew), keeping the region's id and address. */
   rebind(bytes: Uint8Array, start: number, end: number, writable: boolean): void {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes !== this.bytes) { this.bytes = bytes; this.dv = null; }
     this.setBounds(start, end, writable);
   }
 

@@ -55,6 +55,8 @@ const ATOMIC_KINDS = new Set([RegionKind.Stack, RegionKind.MapValue, RegionKind.
 export class WasmEngine implements FastPath {
   private memory = new WebAssembly.Memory({ initial: Math.ceil((ARENA_BASE + 4 * PAGE) / PAGE) });
   private u8!: Uint8Array;
+  /** memory.buffer, cached: the getter is slow and the buffer changes only when memory grows. */
+  private buf!: ArrayBuffer;
   private i32!: Int32Array;
   private readonly entries = new Map<DecodedProgram, Entry | null>();
   /** Why a program runs on the interpreter instead (by program). */
@@ -76,6 +78,7 @@ export class WasmEngine implements FastPath {
   /** (Re)point the Vm's registers and stack frames at the linear memory (after a grow too). */
   private attachViews(): void {
     const buf = this.memory.buffer;
+    this.buf = buf;
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     const L = new Int32Array(buf, REGS_L, 11), H = new Int32Array(buf, REGS_H, 11);
@@ -144,21 +147,32 @@ export class WasmEngine implements FastPath {
    */
   private startRun(): void {
     const regions = this.vm.mem.regions;
-    const keep = Math.min(this.vm.mem.persistentCount, this.persistentSynced.length);
-    this.mirrors = [];
-    this.mirrorById = [];
+    const persistent = this.vm.mem.persistentCount;
+    this.u8.fill(0, STACK_BASE, STACK_BASE + FRAME_COUNT * STACK_SIZE);
+    for (const m of this.mirrors) this.mirrorById[m.id] = undefined;
+    this.mirrors.length = 0;
     this.arenaTop = ARENA_BASE;
-    for (let id = 0; id < keep; id++) {
-      const r = regions[id]!;
-      if (this.persistentSynced[id] !== r || hasMemory(r)) this.sync(id, r);
+    if (persistent !== this.persistentSynced) {
+      // new persistent regions (first run, or regions added since): every entry afresh
+      this.synced = 0;
+      this.syncNew();
+      this.persistentSynced = persistent;
+      this.persistentMemory = [];
+      for (let id = 0; id < persistent; id++) {
+        const r = regions[id]!;
+        if (r.kind !== RegionKind.Stack && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function && r.kind !== RegionKind.Null) this.persistentMemory.push(id);
+      }
+      return;
     }
-    this.persistentSynced.length = keep;
-    this.synced = keep;
+    // the packet, ctx, global data and raw memory may have changed between runs; the stack
+    // frames (direct) and handles (empty) have not
+    for (const id of this.persistentMemory) this.sync(id, regions[id]!);
+    this.synced = persistent;
     this.syncNew();
-    for (let id = keep; id < this.vm.mem.persistentCount; id++) this.persistentSynced[id] = regions[id]!;
   }
 
-  private persistentSynced: Region[] = [];
+  private persistentSynced = -1;
+  private persistentMemory: number[] = [];
 
   /** Table entries for regions added since the last sync (a lookup's value, a ringbuf record). */
   private syncNew(): void {
@@ -174,7 +188,7 @@ export class WasmEngine implements FastPath {
       const r = m.region;
       if (r.bytes !== m.bytes) this.mirror(m.id, r); // rebound (a packet that grew or moved)
       else {
-        this.u8.set(r.bytes, m.linear);
+        copyBytes(this.u8, m.linear, r.bytes, 0, r.bytes.length);
         this.writeBounds(m.id, r, m.linear);
       }
     }
@@ -183,7 +197,7 @@ export class WasmEngine implements FastPath {
 
   private sync(id: number, r: Region): void {
     if (!hasMemory(r)) { this.writeEmpty(id); return; }
-    if (r.bytes.buffer === this.memory.buffer) this.writeBounds(id, r, r.bytes.byteOffset);
+    if (r.bytes.buffer === this.buf) this.writeBounds(id, r, r.bytes.byteOffset);
     else this.mirror(id, r);
   }
 
@@ -195,7 +209,7 @@ export class WasmEngine implements FastPath {
       this.attachViews();
     }
     this.arenaTop = (linear + len + 7) & ~7;
-    this.u8.set(r.bytes, linear);
+    copyBytes(this.u8, linear, r.bytes, 0, len);
     const m: Mirror = { id, region: r, bytes: r.bytes, linear, writable: r.wlo !== r.whi };
     const old = this.mirrorById[id];
     if (old) this.mirrors[this.mirrors.indexOf(old)] = m; else this.mirrors.push(m);
@@ -229,7 +243,7 @@ export class WasmEngine implements FastPath {
       const d = ((TABLE + (m.id << ENTRY_SHIFT)) >> 2) + ENTRY.dirty / 4;
       if (i32[d] === 0 || !m.writable || m.region.bytes !== m.bytes) continue;
       i32[d] = 0;
-      m.bytes.set(this.u8.subarray(m.linear, m.linear + m.bytes.length));
+      copyBytes(m.bytes, 0, this.u8, m.linear, m.bytes.length);
     }
   }
 
@@ -306,4 +320,11 @@ export class WasmEngine implements FastPath {
 /** Whether accesses to a region read or write plain bytes (else: slow path, always). */
 function hasMemory(r: Region): boolean {
   return r.ctx === null && r.kind !== RegionKind.Null && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function;
+}
+
+/** Copy bytes between arrays: a plain loop for the small copies that dominate (map values), else set(). */
+function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, len: number): void {
+  if (len <= 64) {
+    for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
+  } else dst.set(src.subarray(from, from + len), at);
 }
