@@ -61,6 +61,7 @@ export function resultJson(r: TestRunResult): Record<string, unknown> {
     printk: r.printk,
     insn_count: r.insnCount,
     fault: r.fault,
+    engine: r.engine,
   };
 }
 

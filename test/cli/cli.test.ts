@@ -41,6 +41,15 @@ describe('dpsim prog run', () => {
     expect(Buffer.from(j.data_out, 'hex')[22]).toBe(63);
   });
 
+  it('--engine chooses the engine (wasm by default); the same result on both', () => {
+    const def = JSON.parse(dpsim(['prog', 'run', OBJ, 'ttl_rewrite', 'data_in', dataIn, '-j']).stdout);
+    const interp = JSON.parse(dpsim(['prog', 'run', OBJ, 'ttl_rewrite', 'data_in', dataIn, '-j', '--engine', 'interp']).stdout);
+    const wasm = JSON.parse(dpsim(['--engine', 'wasm', 'prog', 'run', OBJ, 'ttl_rewrite', 'data_in', dataIn, '-j']).stdout);
+    expect([def.engine, interp.engine, wasm.engine]).toEqual(['wasm', 'interp', 'wasm']);
+    for (const k of ['retval', 'data_out', 'insn_count', 'fault']) expect(wasm[k]).toEqual(interp[k]);
+    expect(dpsim(['prog', 'run', OBJ, 'ttl_rewrite', 'data_in', dataIn, '--engine', 'jit']).code).toBe(3);
+  });
+
   it('--trace prints instructions with C lines on stderr', () => {
     const r = dpsim(['prog', 'run', OBJ, 'ttl_rewrite', 'data_in', dataIn, '--trace']);
     expect(r.code).toBe(0);
