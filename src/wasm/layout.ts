@@ -57,9 +57,11 @@ export const LOCAL = {
   depth: 5,
   r0: 6, r6: 7, // r6..r10 are 7..11
   count: 12, next: 13, tmp32: 14, addr: 15, fbase: 16, hi: 17, entry: 18, budget: 19,
-  tmpA: 20, tmpB: 21,
+  // one-entry caches of the last region read and written: high word, biased bounds, bias
+  rHi: 20, rLo: 21, rEnd: 22, rBias: 23, wHi: 24, wLo: 25, wEnd: 26, wBias: 27,
+  tmpA: 28, tmpB: 29,
 } as const;
-export const FUNC_LOCALS: [number, number][] = [[6, 0x7e], [8, 0x7f], [2, 0x7e]];
+export const FUNC_LOCALS: [number, number][] = [[6, 0x7e], [16, 0x7f], [2, 0x7e]];
 
 export function reg(r: number): number {
   if (r >= 1 && r <= 5) return r - 1;

@@ -35,12 +35,21 @@ function staticStackOffset(base: number, off: number, size: number): number | nu
  * high word, LOCAL.addr = its biased low word + off and LOCAL.entry = the table entry offset.
  */
 function emitCheck(e: Emitter, base: number, off: number, size: number, kind: 'read' | 'write' | 'atomic'): void {
-  const [loF, hiF] = kind === 'read' ? [ENTRY.lo, ENTRY.hi] : [ENTRY.wlo, ENTRY.whi];
+  emitAddress(e, base, off);
+  emitTableCheck(e, size, kind);
+}
+
+/** LOCAL.addr = low word + off (biased), LOCAL.hi = the pointer's high word. */
+function emitAddress(e: Emitter, base: number, off: number): void {
   e.get(reg(base)).op(OP.i32_wrap_i64).i32(off).op(OP.i32_add).set(LOCAL.addr);
-  e.get(reg(base)).i64(32n).op(OP.i64_shr_u, OP.i32_wrap_i64).tee(LOCAL.hi);
+  e.get(reg(base)).i64(32n).op(OP.i64_shr_u, OP.i32_wrap_i64).set(LOCAL.hi);
+}
+
+function emitTableCheck(e: Emitter, size: number, kind: 'read' | 'write' | 'atomic'): void {
+  const [loF, hiF] = kind === 'read' ? [ENTRY.lo, ENTRY.hi] : [ENTRY.wlo, ENTRY.whi];
   // (hi - HI_BASE) rotated right by HI_SHIFT is the region id when the low bits are zero, and
   // a huge number (≥ TABLE_CAPACITY) when they are not: one compare checks both.
-  e.i32(HI_BASE).op(OP.i32_sub).i32(HI_SHIFT).op(OP.i32_rotr).tee(LOCAL.entry).i32(TABLE_CAPACITY).op(OP.i32_lt_u);
+  e.get(LOCAL.hi).i32(HI_BASE).op(OP.i32_sub).i32(HI_SHIFT).op(OP.i32_rotr).tee(LOCAL.entry).i32(TABLE_CAPACITY).op(OP.i32_lt_u);
   e.if(T.i32);
   e.get(LOCAL.entry).i32(ENTRY_SHIFT).op(OP.i32_shl).tee(LOCAL.entry);
   e.mem(OP.i32_load, TABLE + loF).get(LOCAL.addr).op(OP.i32_le_s);
@@ -48,6 +57,41 @@ function emitCheck(e: Emitter, base: number, off: number, size: number, kind: 'r
   e.mem(OP.i32_load, TABLE + hiF).i32(size).op(OP.i32_sub, OP.i32_le_s, OP.i32_and);
   if (kind === 'atomic') { e.get(LOCAL.entry); e.mem(OP.i32_load, TABLE + ENTRY.atomic).op(OP.i32_and); }
   e.else().i32(0).end();
+}
+
+/**
+ * Leave on the stack whether a read or write is on the fast path, with LOCAL.addr its linear
+ * address when it is. The last region read and the last written are cached in locals (high
+ * word, bounds, bias), so a run of accesses to one region (a packet parse, a checksum loop)
+ * checks two bounds without touching the table. A write marks its region dirty when it fills
+ * the cache: the flag is cleared only before helper calls, after which the cache is empty.
+ */
+function emitCachedCheck(e: Emitter, base: number, off: number, size: number, kind: 'read' | 'write'): void {
+  const [cHi, cLo, cEnd, cBias] = kind === 'read'
+    ? [LOCAL.rHi, LOCAL.rLo, LOCAL.rEnd, LOCAL.rBias] : [LOCAL.wHi, LOCAL.wLo, LOCAL.wEnd, LOCAL.wBias];
+  const [loF, hiF] = kind === 'read' ? [ENTRY.lo, ENTRY.hi] : [ENTRY.wlo, ENTRY.whi];
+  emitAddress(e, base, off);
+  e.get(LOCAL.hi).get(cHi).op(OP.i32_eq);
+  e.get(cLo).get(LOCAL.addr).op(OP.i32_le_s, OP.i32_and);
+  e.get(LOCAL.addr).get(cEnd).i32(size).op(OP.i32_sub, OP.i32_le_s, OP.i32_and);
+  e.if(T.i32);
+  e.i32(1);
+  e.else();
+  emitTableCheck(e, size, kind);
+  e.if(T.i32);
+  e.get(LOCAL.hi).set(cHi);
+  e.get(LOCAL.entry).mem(OP.i32_load, TABLE + loF).set(cLo);
+  e.get(LOCAL.entry).mem(OP.i32_load, TABLE + hiF).set(cEnd);
+  e.get(LOCAL.entry).mem(OP.i32_load, TABLE + ENTRY.bias).set(cBias);
+  if (kind === 'write') markDirty(e);
+  e.i32(1);
+  e.else().i32(0).end();
+  e.end();
+}
+
+/** Forget the cached regions (after a call: a helper may move or re-bound them). */
+export function emitForgetCaches(e: Emitter): void {
+  e.i32(0).set(LOCAL.rHi).i32(0).set(LOCAL.wHi);
 }
 
 /** The linear address of a checked access (after emitCheck said yes). */
@@ -93,9 +137,9 @@ function emitLoad(e: Emitter, i: AluInsn, s: Site, size: number, load: number, s
     e.mem(load, so).set(reg(i.dst));
     return;
   }
-  emitCheck(e, i.src, i.off, size, 'read');
+  emitCachedCheck(e, i.src, i.off, size, 'read');
   e.if(T.i64);
-  emitLinear(e);
+  e.get(LOCAL.addr).get(LOCAL.rBias).op(OP.i32_add);
   e.mem(load, 0);
   e.else();
   // slow path: the interpreter's slowLoad (context accessors, faults); low word returned,
@@ -120,10 +164,9 @@ function emitStore(e: Emitter, base: number, off: number, size: number, value: (
     e.get(LOCAL.fbase); value(); e.mem(store, so);
     return;
   }
-  emitCheck(e, base, off, size, 'write');
+  emitCachedCheck(e, base, off, size, 'write');
   e.if();
-  emitLinear(e); value(); e.mem(store, 0);
-  markDirty(e);
+  e.get(LOCAL.addr).get(LOCAL.wBias).op(OP.i32_add); value(); e.mem(store, 0);
   e.else();
   e.get(LOCAL.hi).get(reg(base)).op(OP.i32_wrap_i64).i32(off).i32(size);
   value(); e.set(LOCAL.tmpA);

@@ -10,7 +10,7 @@ import { OP, T } from './wasm-ops.js';
 import { FAULT_CODE, FN, FRAME_COUNT, GLOBAL, HI_BASE, HI_SHIFT, LOCAL, LO_BASE, REGS_H, REGS_L, STACK_BASE, STACK_SIZE, STATUS, reg } from './layout.js';
 import { isJump, jumpTarget } from './blocks.js';
 import { emitAlu, type AluInsn } from './alu.js';
-import { emitMemory } from './memory-ops.js';
+import { emitMemory, emitForgetCaches } from './memory-ops.js';
 import { emitCondition } from './jumps.js';
 import { Untranslatable, type BpfFunction } from './functions.js';
 
@@ -122,6 +122,7 @@ function emitHelperCall(e: Emitter, i: AluInsn, pc: number, len: number): void {
   e.i32(0).mem(OP.i32_load, STATUS);
   e.if().get(LOCAL.tmp32).globalSet(GLOBAL.count).get(reg(0)).op(OP.return).end();
   e.get(LOCAL.tmp32).i32(len).op(OP.i32_sub).set(LOCAL.count);
+  emitForgetCaches(e);
 }
 
 function emitBpfCall(e: Emitter, c: FunctionContext, i: AluInsn, pc: number, len: number): void {
@@ -136,6 +137,7 @@ function emitBpfCall(e: Emitter, c: FunctionContext, i: AluInsn, pc: number, len
   e.get(LOCAL.depth).i32(1).op(OP.i32_add).call(callee).set(reg(0));
   // the count restarts after the call (the block's closing add covers the instructions before it)
   e.globalGet(GLOBAL.count); e.i32(len).op(OP.i32_sub).set(LOCAL.count);
+  emitForgetCaches(e);
 }
 
 /** BPF_ABS/BPF_IND: r0 = the big-endian packet bytes, or the program ends with r0 = 0. */
