@@ -89,9 +89,14 @@ function emitCachedCheck(e: Emitter, base: number, off: number, size: number, ki
   e.end();
 }
 
-/** Forget the cached regions (after a call: a helper may move or re-bound them). */
+/**
+ * Forget the cached regions (after a call: a helper may move or re-bound them). The bounds
+ * become empty, not just the high word: a scalar's high word can be anything, including the
+ * value the high word is reset to (the locals' initial zeros are empty bounds too).
+ */
 export function emitForgetCaches(e: Emitter): void {
-  e.i32(0).set(LOCAL.rHi).i32(0).set(LOCAL.wHi);
+  e.i32(0x7fffffff).set(LOCAL.rLo).i32(-0x7ffffff8).set(LOCAL.rEnd);
+  e.i32(0x7fffffff).set(LOCAL.wLo).i32(-0x7ffffff8).set(LOCAL.wEnd);
 }
 
 /** The linear address of a checked access (after emitCheck said yes). */

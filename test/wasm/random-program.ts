@@ -1,7 +1,8 @@
 // Random valid eBPF programs for differential fuzzing: every ALU/ALU64 opcode (register and
-// immediate forms, movsx, signed div/mod, byte swaps), forward-only jumps (64- and 32-bit
-// compares, so every program terminates), loads/stores/atomics on the stack and the memory
-// buffer with offsets that are sometimes out of bounds, lddw and helper calls.
+// immediate forms, movsx, signed div/mod, byte swaps), jumps (64- and 32-bit compares; mostly
+// forward, some backward so loops run into the instruction budget), loads/stores/atomics on
+// the stack and the memory buffer with offsets that are sometimes out of bounds, lddw, helper
+// calls and BPF-to-BPF calls into up to two more functions.
 
 import type { Insn } from '../../src/isa/insn.js';
 import { Rng } from '../vm/ref.js';
@@ -71,30 +72,63 @@ function jump(rng: Rng): Insn {
   return insn(cls | (useReg ? 0x08 : 0) | rng.pick(JMP_CODES), rng.int(11), rng.int(11), 0, imm(rng));
 }
 
-export function randomProgram(rng: Rng, memLen: number, bodyLength = 40): Insn[] {
-  const items: Item[] = [];
-  for (const r of DATA_REGS) items.push({ insns: [insn(0x18, r, 0, 0, rng.u32() | 0), insn(0, 0, 0, 0, rng.u32() | 0)] });
+/**
+ * One function's items: a random body whose jumps stay inside the function (mostly forward;
+ * one in 40 backward, so loops run into the budget and both engines must count alike), its
+ * own exit, and calls to later functions only (no recursion). `call` items name the callee.
+ */
+type FnItem = Item & { callee?: number };
+
+function functionBody(rng: Rng, memLen: number, bodyLength: number, fnIndex: number, fnCount: number): FnItem[] {
+  const items: FnItem[] = [];
+  if (fnIndex === 0) {
+    for (const r of DATA_REGS) items.push({ insns: [insn(0x18, r, 0, 0, rng.u32() | 0), insn(0, 0, 0, 0, rng.u32() | 0)] });
+    items.push({ insns: [insn(0x7b, 10, 1, -512)] }); // keep the memory pointer for after calls
+  } else {
+    // a callee may not read r0 or r6..r9 before writing them (the verifier's rule): set them
+    items.push({ insns: [insn(0xb7, 0, 0, 0, imm(rng))] });
+    for (const r of [8, 9]) items.push({ insns: [insn(0x18, r, 0, 0, rng.u32() | 0), insn(0, 0, 0, 0, rng.u32() | 0)] });
+  }
   items.push({ insns: [insn(0xbf, 6, 1)] }, { insns: [insn(0xbf, 7, 10)] }); // pointer copies for arithmetic
   const n = items.length + bodyLength;
   while (items.length < n) {
-    const k = rng.int(20);
+    const k = rng.int(40);
     const at = items.length;
-    if (k < 8) items.push({ insns: [alu(rng)] });
-    else if (k < 9) items.push({ insns: [byteSwap(rng)] });
-    else if (k < 14) items.push({ insns: [memory(rng, memLen)] });
-    else if (k < 17) items.push({ insns: [jump(rng)], jumpTo: at + 1 + rng.int(n - at) });
-    else if (k < 18) items.push({ insns: [insn(0x05)], jumpTo: at + 1 + rng.int(n - at) });
-    else if (k < 19) items.push({ insns: [insn(0x18, rng.pick(DATA_REGS), 0, 0, rng.u32() | 0), insn(0, 0, 0, 0, imm(rng))] });
-    else items.push({ insns: [insn(0x85, 0, 0, 0, rng.int(20) === 0 ? rng.pick([4, 9]) : 1)] });
+    if (k < 16) items.push({ insns: [alu(rng)] });
+    else if (k < 18) items.push({ insns: [byteSwap(rng)] });
+    else if (k < 28) items.push({ insns: [memory(rng, memLen)] });
+    else if (k < 33) items.push({ insns: [jump(rng)], jumpTo: at + 1 + rng.int(n - at) });
+    else if (k < 34) items.push({ insns: [jump(rng)], jumpTo: rng.int(at + 1) }); // backward: a loop
+    else if (k < 35) items.push({ insns: [insn(0x05)], jumpTo: at + 1 + rng.int(n - at) });
+    else if (k < 37) items.push({ insns: [insn(0x18, rng.pick(DATA_REGS), 0, 0, rng.u32() | 0), insn(0, 0, 0, 0, imm(rng))] });
+    else if (k < 38 && fnIndex + 1 < fnCount) {
+      // r1..r5 are unreadable after a call: the memory pointer comes back from the stack
+      items.push({ insns: [insn(0x85, 0, 1, 0, 0)], callee: fnIndex + 1 + rng.int(fnCount - fnIndex - 1) });
+      items.push({ insns: [insn(0x79, 1, 10, -512)] });
+      for (const r of [2, 3, 4, 5]) items.push({ insns: [insn(0xb7, r, 0, 0, imm(rng))] });
+    } else items.push({ insns: [insn(0x85, 0, 0, 0, rng.int(20) === 0 ? rng.pick([4, 9]) : 1)] });
   }
   items.push({ insns: [insn(0x95)] }); // item n: the exit every forward jump can reach
-  const slotOf: number[] = [];
+  return items;
+}
+
+export function randomProgram(rng: Rng, memLen: number, bodyLength = 40, maxFunctions = 3): Insn[] {
+  const fnCount = 1 + rng.int(maxFunctions);
+  const fns = Array.from({ length: fnCount }, (_, f) => functionBody(rng, memLen, f === 0 ? bodyLength : 5 + rng.int(bodyLength), f, fnCount));
+  // slots of every item, functions laid out one after another
+  const fnStart: number[] = [];
+  const slotOf: number[][] = [];
   let slot = 0;
-  for (const it of items) { slotOf.push(slot); slot += it.insns.length; }
-  return items.flatMap((it, idx) => {
+  for (const items of fns) {
+    fnStart.push(slot);
+    slotOf.push(items.map((it) => { const s0 = slot; slot += it.insns.length; return s0; }));
+  }
+  return fns.flatMap((items, f) => items.flatMap((it, idx) => {
+    const at = slotOf[f]![idx]!;
+    if (it.callee !== undefined) return [{ ...it.insns[0]!, imm: fnStart[it.callee]! - at - 1 }];
     if (it.jumpTo === undefined) return it.insns;
-    const rel = slotOf[it.jumpTo]! - slotOf[idx]! - 1;
+    const rel = slotOf[f]![it.jumpTo]! - at - 1;
     const j = it.insns[0]!;
     return [j.opcode === 0x05 && rng.int(2) ? { ...j, opcode: 0x06, imm: rel } : { ...j, off: rel }]; // ja or gotol
-  });
+  }));
 }
