@@ -151,3 +151,29 @@ export function routeMapEntries(): MapEntry[] {
   }
   return out;
 }
+
+// ---- the helper-call benchmark (helper_loop.c) ----
+
+/** helper_loop's input: 128 bytes, an Ethernet header of an unassigned ethertype, then pseudo-random bytes. */
+export function helperPacket(len = 128): Uint8Array {
+  const pkt = new Uint8Array(len);
+  fillPseudoRandom(pkt, 0x0badcafe);
+  ethHeader(pkt, 0x88b5); // not IP: the test run takes the frame as it is
+  return pkt;
+}
+
+const u32Key = (i: number): Uint8Array => {
+  const key = new Uint8Array(4);
+  new DataView(key.buffer).setUint32(0, i, true);
+  return key;
+};
+
+/** helper_loop's maps: `table` (64 pseudo-random u64 values) and `keys` (all 256 keys, pseudo-random u64 values). */
+export function helperMapEntries(): MapEntry[] {
+  const values = new Uint8Array(8 * (64 + 256));
+  fillPseudoRandom(values, 0x5eed1e55);
+  const out: MapEntry[] = [];
+  for (let i = 0; i < 64; i++) out.push({ map: 'table', key: u32Key(i), value: values.slice(8 * i, 8 * i + 8) });
+  for (let k = 0; k < 256; k++) out.push({ map: 'keys', key: u32Key(k), value: values.slice(8 * (64 + k), 8 * (64 + k) + 8) });
+  return out;
+}
