@@ -102,6 +102,7 @@ async function replayProgramCommand(a: ReplayArgs, pacing: Pacing): Promise<void
   }
   const summary = {
     counts: result.counts, wallNs: result.wallNs, prog: engines.prog, backend: a.backend, ...(a.backend === 'emu' ? { pacing: describePacing(pacing) } : {}),
+    ...(engines.emu ? { engine: engines.obj.vm.lastEngine } : {}),
     ...(result.divergences ? { divergences: { count: result.divergences.count, packets: result.divergences.packets } } : {}),
     ...(a.stats ? { peakRssKiB: peakRssKiB() ?? 0 } : {}),
     ...(result.damaged ? { damaged: result.damaged.message } : {}),

@@ -35,7 +35,7 @@ export function eventHelpers(obj: LoadedObject, t: HelperTable): void {
     // Slot i holds the perf event opened on CPU i (libbpf's perf_buffer, bpftool): an event
     // of another CPU refuses output (__bpf_perf_event_output: event->oncpu != cpu).
     if (index !== env.cpu) return -EOPNOTSUPP;
-    const err = map.output(index, payload);
+    const err = map.outputOwned(index, payload); // payload is this call's own copy
     if (err === 0) env.events.push({ map: map.name, kind: 'perf', cpu: index, data: payload });
     return err;
   });

@@ -27,9 +27,14 @@ export class PerfEventArrayMap extends BpfMap<never, never> {
    * with -EOPNOTSUPP when the event at `index` belongs to another CPU (the helper layer's call).
    */
   output(index: number, data: Uint8Array): number {
+    return this.outputOwned(index, data.slice());
+  }
+
+  /** output() of bytes nobody else will change (the helper's fresh payload): no copy. */
+  outputOwned(index: number, data: Uint8Array): number {
     const cpu = index === BPF_F_CURRENT_CPU ? this.cpu : index;
     if (cpu >= this.maxEntries) return -E2BIG;
-    this.#events.push({ cpu, data: data.slice(), seq: this.#seq++ });
+    this.#events.push({ cpu, data, seq: this.#seq++ });
     return 0;
   }
 

@@ -9,6 +9,8 @@ export interface SummaryInput {
   wallNs: number;
   prog: string;
   backend: string;
+  /** The VM engine that ran the last packet (interp or wasm), when the VM ran. */
+  engine?: string;
   /** How the VM's clock was paced; undefined when it followed the host's (kernel, both). */
   pacing?: string;
   divergences?: { count: number; packets: number };
@@ -33,7 +35,7 @@ export function formatSummary(x: SummaryInput): string {
     x.pacing !== undefined
       ? `Virtual: ${v.toFixed(9)} seconds of virtual time, paced by ${x.pacing}${v > 0 ? ` (${((c.packets - 1) / v).toFixed(2)} pps)` : ''}`
       : "Clock: the host's CLOCK_MONOTONIC (the kernel cannot be paced); output timestamps follow the capture's",
-    `Statistics for program ${x.prog} (${x.backend}):`,
+    `Statistics for program ${x.prog} (${x.backend}${x.engine ? `, VM engine ${x.engine}` : ''}):`,
     `\tPassed packets:          ${c.verdicts.passed}`,
     `\tRedirected packets:      ${c.verdicts.redirected}${c.redirects.size ? ` (${c.describeRedirects()})` : ''}`,
     `\tDropped packets:         ${c.verdicts.dropped}${c.dropReasons.size ? ` (${c.describeDrops()})` : ''}`,
@@ -54,7 +56,7 @@ export function summaryJson(x: SummaryInput): Record<string, unknown> {
   const r = rates(c, x.wallNs);
   return {
     packets: c.packets, bytes: c.bytes, seconds: r.seconds, bps: r.bps, mbps: r.mbps, pps: r.pps,
-    ...(x.pacing !== undefined ? { virtual_seconds: c.virtualNs / 1e9, pacing: x.pacing } : { clock: 'host' }), program: x.prog, backend: x.backend,
+    ...(x.pacing !== undefined ? { virtual_seconds: c.virtualNs / 1e9, pacing: x.pacing } : { clock: 'host' }), program: x.prog, backend: x.backend, ...(x.engine ? { engine: x.engine } : {}),
     passed: c.verdicts.passed,
     redirected: c.verdicts.redirected, redirect_targets: Object.fromEntries(c.redirects),
     dropped: c.verdicts.dropped, drop_reasons: Object.fromEntries([...c.dropReasons].map(([k, n]) => [k < 0 ? 'none' : String(k), n])),

@@ -129,6 +129,9 @@ export class AddressSpace {
     return r;
   }
 
+  /** Told of every region a helper is about to write through a pointer argument (the wasm engine's mirrors). */
+  onWrite: ((r: Region) => void) | null = null;
+
   /** Regions below this id are persistent (they survive resetTransient). */
   get persistentCount(): number {
     return this.persistent;
@@ -159,6 +162,7 @@ export class AddressSpace {
       throw new FaultSignal('helper-argument', `${what}: 0x${addrHex(lo, hi)} is not a pointer to memory`);
     }
     const a = lo | 0;
+    if (write && this.onWrite !== null) this.onWrite(r);
     const [blo, bhi] = write ? [r.wlo, r.whi] : [r.lo, r.hi];
     if (len < 0 || a < blo || a + len > bhi) {
       throw new FaultSignal(write && r.wlo === r.whi ? 'read-only' : 'out-of-bounds',

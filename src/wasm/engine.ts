@@ -35,18 +35,31 @@ interface Mirror {
 }
 
 /**
- * Helpers that change no bytes of any region (they may add regions: a lookup's value). After
- * these the mirrors need no fresh copy; after any other helper (stores into the packet, map
- * updates, helpers writing through a pointer argument, callbacks) every mirror is re-read.
+ * What a helper may change besides the bytes it writes through pointer arguments (those are
+ * reported by AddressSpace.onWrite and re-copied one by one). After an ARGS helper nothing
+ * else needs a fresh copy; after a PACKET helper the packet too; after a MAPS helper every
+ * map value and global data mirror (an update writes values in place); after anything else
+ * (callbacks, helpers not listed) every mirror.
  */
-const PURE_HELPERS = new Uint8Array(256);
-for (const name of ['map_lookup_elem', 'ktime_get_ns', 'trace_printk', 'get_prandom_u32', 'get_smp_processor_id',
-  'clone_redirect', 'redirect', 'perf_event_output', 'csum_diff', 'get_hash_recalc', 'get_socket_cookie', 'redirect_map',
-  'jiffies64', 'ktime_get_boot_ns', 'ringbuf_output', 'redirect_neigh', 'redirect_peer', 'get_netns_cookie',
-  'ktime_get_coarse_ns', 'get_cgroup_classid', 'get_route_realm']) {
-  const id = HELPER_NAMES.indexOf(name);
-  if (id > 0) PURE_HELPERS[id] = 1;
-}
+const enum Writes { Args = 1, Packet = 2, Maps = 3, All = 0 }
+const HELPER_WRITES = new Uint8Array(256); // 0 = All
+const classify = (w: Writes, names: string[]) => {
+  for (const name of names) {
+    const id = HELPER_NAMES.indexOf(name);
+    if (id > 0 && id < 256) HELPER_WRITES[id] = w;
+  }
+};
+classify(Writes.Args, ['map_lookup_elem', 'map_lookup_percpu_elem', 'tail_call', 'ktime_get_ns', 'ktime_get_coarse_ns',
+  'ktime_get_boot_ns', 'ktime_get_tai_ns', 'jiffies64', 'get_prandom_u32', 'get_smp_processor_id', 'get_numa_node_id',
+  'get_current_pid_tgid', 'get_current_uid_gid', 'get_current_task', 'get_current_cgroup_id', 'get_current_comm',
+  'get_netns_cookie', 'redirect', 'redirect_peer', 'redirect_neigh', 'clone_redirect', 'fib_lookup', 'csum_diff',
+  'perf_event_output', 'ringbuf_output', 'ringbuf_reserve', 'ringbuf_submit', 'ringbuf_discard', 'ringbuf_query',
+  'trace_printk', 'skb_load_bytes', 'skb_load_bytes_relative', 'skb_change_type', 'get_hash_recalc', 'set_hash_invalid',
+  'set_hash', 'get_cgroup_classid', 'get_route_realm', 'skb_cgroup_id', 'sk_lookup_tcp', 'sk_lookup_udp', 'skc_lookup_tcp',
+  'sk_release', 'sk_assign', 'get_socket_cookie', 'get_socket_uid', 'skb_set_tunnel_key', 'skb_get_tunnel_key']);
+classify(Writes.Packet, ['l3_csum_replace', 'l4_csum_replace', 'skb_store_bytes', 'skb_pull_data', 'skb_change_head',
+  'skb_change_tail', 'skb_adjust_room', 'skb_change_proto', 'xdp_adjust_head', 'xdp_adjust_tail', 'xdp_adjust_meta']);
+classify(Writes.Maps, ['map_update_elem', 'map_delete_elem']);
 
 // Count stays far below 2^31: between two budget checks at most one pass over a program runs.
 const MAX_BUDGET = 0x40000000;
@@ -69,6 +82,7 @@ export class WasmEngine implements FastPath {
   private readonly tmp: RegPair = { lo: 0, hi: 0 };
 
   constructor(private readonly vm: Vm) {
+    vm.mem.onWrite = (r) => { this.argWrites.push(r); };
     for (let d = 0; d < FRAME_COUNT; d++) {
       if (vm.stackFrames[d]!.id !== frameRegionId(d)) throw new Error('wasm engine: stack frames must be regions 1..MAX_CALL_DEPTH');
     }
@@ -182,16 +196,37 @@ export class WasmEngine implements FastPath {
     this.synced = n;
   }
 
-  /** Fresh copies of every mirrored region, and table entries for regions that appeared. */
-  private refresh(): void {
-    for (const m of this.mirrors) {
-      const r = m.region;
-      if (r.bytes !== m.bytes) this.mirror(m.id, r); // rebound (a packet that grew or moved)
-      else {
-        copyBytes(this.u8, m.linear, r.bytes, 0, r.bytes.length);
-        this.writeBounds(m.id, r, m.linear);
+  /** Regions helpers wrote through pointer arguments during the current helper call. */
+  private readonly argWrites: Region[] = [];
+
+  /** Bring the mirrors up to date with what a helper may have changed (see HELPER_WRITES). */
+  private afterHelper(writes: Writes): void {
+    if (writes === Writes.All) { this.refresh(); return; }
+    for (const r of this.argWrites) {
+      const m = this.mirrorById[r.id];
+      if (m !== undefined && m.region === r) this.recopy(m);
+    }
+    if (writes !== Writes.Args) {
+      for (const m of this.mirrors) {
+        const k = m.region.kind;
+        if (writes === Writes.Packet ? k === RegionKind.Packet : k === RegionKind.MapValue || k === RegionKind.Global) this.recopy(m);
       }
     }
+    this.syncNew();
+  }
+
+  private recopy(m: Mirror): void {
+    const r = m.region;
+    if (r.bytes !== m.bytes) this.mirror(m.id, r);
+    else {
+      copyBytes(this.u8, m.linear, r.bytes, 0, r.bytes.length);
+      this.writeBounds(m.id, r, m.linear);
+    }
+  }
+
+  /** Fresh copies of every mirrored region, and table entries for regions that appeared. */
+  private refresh(): void {
+    for (const m of this.mirrors) this.recopy(m); // (a rebound region, e.g. a grown packet, is mirrored afresh)
     this.syncNew();
   }
 
@@ -265,8 +300,9 @@ export class WasmEngine implements FastPath {
         at(pc, count);
         vm.depth = depth;
         this.writeBack();
+        this.argWrites.length = 0;
         vm.callHelper(id, pc);
-        if (PURE_HELPERS[id & 255] === 1 && id < 256) this.syncNew(); else this.refresh();
+        this.afterHelper(id >= 0 && id < 256 ? HELPER_WRITES[id]! as Writes : Writes.All);
         let status = 0;
         const target = vm.pendingTailCall;
         if (target !== null) {

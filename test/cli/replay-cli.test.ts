@@ -84,6 +84,19 @@ describe('dpsim replay --prog: output', () => {
     expect(packets.find((p) => p.verdict === 'dropped')).toMatchObject({ action: 'TC_ACT_SHOT', retval: 2, drop_reason: 133, drop_reason_desc: 'POLICY_DENIED' });
   });
 
+  it('--engine: the same verdicts on the interpreter and the wasm engine (the default), the summary naming the engine', () => {
+    const wasm = replay(nine, ...lxcArgs, '-j');
+    const interp = replay(nine, ...lxcArgs, '-j', '--engine', 'interp');
+    expect(wasm.code, wasm.stderr).toBe(0);
+    expect(interp.code, interp.stderr).toBe(0);
+    const [w, i] = [jsonLines(wasm.stdout), jsonLines(interp.stdout)];
+    expect(w.at(-1)!.summary.engine).toBe('wasm');
+    expect(i.at(-1)!.summary.engine).toBe('interp');
+    const verdicts = (lines: Record<string, any>[]) => lines.slice(0, -1).map(({ verdict, action, retval, drop_reason, redirect }) => ({ verdict, action, retval, drop_reason, redirect }));
+    expect(verdicts(w)).toEqual(verdicts(i));
+    expect(replay(nine, ...lxcArgs, '-q').stdout).toMatch(/Statistics for program cil_from_container \(emu, VM engine wasm\):/);
+  });
+
   it('--limit, --loop, --pps (virtual time: timestamps spaced 1/pps), -q, --stats', () => {
     const out = join(dir, 'out-pps');
     const r = replay(nine, ...lxcArgs, '--loop', '4', '--limit', '30', '--pps', '100', '-q', '-j', '--stats', '--out', out);
