@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: vitest over test/ on the default engine (wasm), then the suites that define the
-// VM's behaviour (conformance, agreement with the kernel, datapath, VM and helper tests) again
-// on the interpreter (DPSIM_ENGINE=interp), so both engines are held to the same tests. Then
+// VM's behaviour (conformance, agreement with the kernel, datapath, VM, helpers, the emulated
+// topology, replay, scenario runs, benchmark checks) again on the interpreter
+// (DPSIM_ENGINE=interp), so both engines are held to the same tests. Then
 // one closing line "N passed, N failed, N skipped" over both passes.
 // Arguments (test files or filters) run one pass on the default engine only.
 // With CI=true a skipped test is a failure: CI has root, BPF and every tool, so a skip there
@@ -9,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 
-const INTERP_SUITES = ['test/conformance', 'test/agreement', 'test/datapath', 'test/vm', 'test/helpers'];
+const INTERP_SUITES = ['test/conformance', 'test/agreement', 'test/datapath', 'test/vm', 'test/helpers', 'test/topology', 'test/replay', 'test/scenario', 'test/bench'];
 const extra = process.argv.slice(2);
 const passes = [{ name: 'default engine (wasm)', env: {}, args: extra }];
 if (extra.length === 0 && process.env.DPSIM_ENGINE === undefined) {

@@ -593,7 +593,9 @@ export class Vm {
         }
       }
     } catch (e) {
-      if (pc >= bs) count += pc - bs + 1; // up to and including the faulting instruction
+      // up to and including the faulting instruction; a budget fault has already counted it
+      if (e instanceof FaultSignal && e.kind === 'budget-exceeded') count = this.insnCount;
+      else if (pc >= bs) count += pc - bs + 1;
       this.insnCount = count;
       if (e instanceof NestedFault) return e.fault;
       return this.makeFault(e, prog, pc);
@@ -601,6 +603,7 @@ export class Vm {
   }
 
   overBudget(count: number): never {
+    this.insnCount = count;
     throw new FaultSignal('budget-exceeded', `executed ${count} instructions, over the budget of ${this.budget}`);
   }
 

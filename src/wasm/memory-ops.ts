@@ -10,6 +10,7 @@ import { Emitter, imm64 } from './emitter.js';
 import { OP, T } from './wasm-ops.js';
 import { ENTRY, ENTRY_SHIFT, FN, HI_BASE, HI_SHIFT, LOCAL, SCRATCH_HI, STACK_SIZE, TABLE, TABLE_CAPACITY, reg } from './layout.js';
 import type { AluInsn } from './alu.js';
+import { storeR0 } from './regs.js';
 
 const SIZE_BYTES: Record<number, number> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
 const LOAD_U: Record<number, number> = { 4: OP.i64_load32_u, 2: OP.i64_load16_u, 1: OP.i64_load8_u, 8: OP.i64_load };
@@ -112,6 +113,7 @@ function markDirty(e: Emitter): void {
 
 /** Push pc and the instruction count up to and including this instruction (for a fault). */
 function emitSite(e: Emitter, s: Site): void {
+  storeR0(e); // a store consumes its own operands: the arguments pushed so far stay
   e.i32(s.pc).get(LOCAL.count).i32(s.k).op(OP.i32_add);
 }
 

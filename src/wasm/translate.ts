@@ -11,6 +11,7 @@ import { FAULT_CODE, FN, FRAME_COUNT, GLOBAL, HI_BASE, HI_SHIFT, LOCAL, LO_BASE,
 import { isJump, jumpTarget } from './blocks.js';
 import { emitAlu, type AluInsn } from './alu.js';
 import { emitMemory, emitForgetCaches } from './memory-ops.js';
+import { loadR0, storeR0 } from './regs.js';
 import { emitCondition } from './jumps.js';
 import { Untranslatable, type BpfFunction } from './functions.js';
 
@@ -41,12 +42,15 @@ const addCount = (e: Emitter, n: number) => e.get(LOCAL.count).i32(n).op(OP.i32_
 /** count > budget → the budget fault at pc (count already includes this instruction). */
 export function emitBudgetCheck(e: Emitter, pc: number): void {
   e.get(LOCAL.count).get(LOCAL.budget);
-  e.op(OP.i32_gt_s).if().i32(FAULT_CODE.budget).i32(pc).get(LOCAL.count).call(FN.fault).op(OP.unreachable).end();
+  e.op(OP.i32_gt_s).if();
+  storeR0(e);
+  e.i32(FAULT_CODE.budget).i32(pc).get(LOCAL.count).call(FN.fault).op(OP.unreachable).end();
 }
 
 /** Function prologue: the count from the global, the frame's linear base and r10. */
 export function emitPrologue(e: Emitter): void {
   e.globalGet(GLOBAL.count).set(LOCAL.count);
+  loadR0(e); e.set(reg(0)); // the caller's r0 (a callee may not read it; a fault reports it)
   e.globalGet(GLOBAL.budget).set(LOCAL.budget);
   e.get(LOCAL.depth).i32(Math.log2(STACK_SIZE)).op(OP.i32_shl).i32(STACK_BASE).op(OP.i32_add).set(LOCAL.fbase);
   // r10 = the top of frame `depth`, whose region id is depth + 1
@@ -54,13 +58,9 @@ export function emitPrologue(e: Emitter): void {
   e.i64(32n).op(OP.i64_shl).i64(BigInt(LO_BASE + STACK_SIZE)).op(OP.i64_or).set(reg(10));
 }
 
-function loadR0(e: Emitter): void {
-  e.i32(0).mem(OP.i64_load32_u, REGS_L);
-  e.i32(0).mem(OP.i64_load32_u, REGS_H);
-  e.i64(32n).op(OP.i64_shl, OP.i64_or);
-}
 
 function storeArgs(e: Emitter): void {
+  storeR0(e);
   for (let r = 1; r <= 5; r++) {
     e.i32(0).get(reg(r)).mem(OP.i64_store32, REGS_L + 4 * r);
     e.i32(0).get(reg(r)).i64(32n).op(OP.i64_shr_u).mem(OP.i64_store32, REGS_H + 4 * r);
@@ -128,6 +128,7 @@ function emitHelperCall(e: Emitter, i: AluInsn, pc: number, len: number): void {
 function emitBpfCall(e: Emitter, c: FunctionContext, i: AluInsn, pc: number, len: number): void {
   const callee = c.funcIndexAt.get(pc + 1 + i.imm);
   if (callee === undefined) throw new Untranslatable(`pc ${pc}: call target ${pc + 1 + i.imm} is not a function start`);
+  storeR0(e);
   e.get(LOCAL.depth).i32(FRAME_COUNT - 1).op(OP.i32_ge_s).if();
   e.i32(FAULT_CODE.callDepth).i32(pc).get(LOCAL.count).i32(len).op(OP.i32_add).call(FN.fault).op(OP.unreachable).end();
   addCount(e, len);
@@ -142,6 +143,7 @@ function emitBpfCall(e: Emitter, c: FunctionContext, i: AluInsn, pc: number, len
 
 /** BPF_ABS/BPF_IND: r0 = the big-endian packet bytes, or the program ends with r0 = 0. */
 function emitLegacyLoad(e: Emitter, i: AluInsn, pc: number, len: number): void {
+  storeR0(e);
   e.i32(i.op).get(reg(i.src)).op(OP.i32_wrap_i64).i32(i.imm).i32(pc).get(LOCAL.count).i32(len).op(OP.i32_add).call(FN.legacy);
   loadR0(e); e.set(reg(0));
 }
@@ -152,6 +154,7 @@ export function emitEnd(e: Emitter, last: Terminator, c: FunctionContext): void 
   if (last.kind !== 'end' && last.kind !== 'cond') return;
   const t = { pc: c.fn.end };
   if (t.pc < prog.length) throw new Untranslatable(`pc ${t.pc - 1}: execution falls into the next function`);
+  storeR0(e);
   e.i32(FAULT_CODE.fellOffEnd).i32(t.pc).get(LOCAL.count).i32(1).op(OP.i32_add).call(FN.fault).op(OP.unreachable);
 }
 

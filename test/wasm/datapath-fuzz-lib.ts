@@ -1,15 +1,23 @@
 // Differential fuzzing of the two engines on the real datapath objects (bpf_lxc, bpf_overlay,
 // bpf_host of bpf/build/): each object is loaded twice, once per engine, with the node
 // configuration and map contents the datapath tests use (test/datapath/cluster.ts, the
-// agent's encoders, plus the corpus's seeded entries), and one fixed-seed stream of packets
-// is fed to both. Packets start from the prog-diff corpus (test/datapath/corpus.ts) and from
-// generators of realistic traffic of the test cluster (pods, nodes, the world, service VIPs,
-// ARP, IPv6, tunnel keys), and from replies to what earlier packets produced (so conntrack,
-// NAT and reverse NAT see both directions); a share of them is then mutated (header bytes,
-// lengths, truncation, IP options, flags, ports, addresses, ctx fields, tunnel keys). The
-// virtual clock moves on and the "control plane" edits maps between packets, identically on
-// both sides. After every packet everything a test run shows is compared, and every few
-// packets all map contents (map JSON, docs/map-json.md); the first difference stops the run.
+// agent's encoders, plus the corpus's seeded entries) and the same prandom seed, and one
+// fixed-seed stream of packets is fed to both. Packets start from the prog-diff corpus
+// (test/datapath/corpus.ts) and from generators of realistic traffic of the test cluster
+// (pods, nodes, the world, service VIPs, ARP, IPv6, tunnel keys), and from replies to what
+// earlier packets produced (so conntrack, NAT and reverse NAT see both directions); a share of
+// them is then mutated (header bytes, lengths, truncation, IP options, flags, ports, addresses,
+// ctx fields, tunnel keys), and some run with testRun's repeat, on another CPU (the objects
+// have NCPUS possible CPUs: per-CPU metrics), or with a squeezed instruction budget. The
+// virtual clock moves on and the "control plane" edits maps between packets (deletes, byte
+// rewrites, tail call slots emptied, conntrack flushed; undone a few packets later),
+// identically on both sides.
+//
+// After every packet everything a test run shows is compared: retval, r0, fault (kind, pc,
+// program), insnCount, dataOut, ctxOut, redirect, clones, events, printk, tunnel key, skb
+// fields, then the tail call targets and the helper calls (program@pc, helper, r0 after it).
+// Every few packets, and at the end, all map contents (map JSON, docs/map-json.md). The first
+// difference stops the stream and is reported with the packet.
 
 import { exportMaps, importMaps, type JsonValue, type MapsJson } from '../../src/maps/index.js';
 import type { AnyBpfMap } from '../../src/maps/index.js';
@@ -547,7 +555,7 @@ function record(rep: FuzzReport, s: ProgStats, input: FuzzInput, o: Outcome, pai
   if (o.kind === 'threw') { bump(s.faults, 'threw'); return; }
   const r = o.r;
   s.insns += r.insnCount;
-  if (r.fault) bump(input.budget !== undefined ? s.squeezedFaults : s.faults, r.fault.kind);
+  if (r.fault) { bump(input.budget !== undefined ? s.squeezedFaults : s.faults, r.fault.kind); return; } // no verdict
   const v = VERDICT[r.retval];
   if (v) s[v]++; else bump(s.otherRetval, String(r.retval));
   for (const e of r.events) {
