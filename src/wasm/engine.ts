@@ -16,7 +16,7 @@ import { RegionKind, type Region, type RegPair } from '../vm/memory.js';
 import { LIMITS } from '../isa/opcodes.js';
 import { HELPER_NAMES } from '../isa/helper-names.js';
 import {
-  ARENA_BASE, ENTRY, ENTRY_SHIFT, FAULT_CODE, FRAME_COUNT, LO_BASE, PAGE, REGS_H, REGS_L, SCRATCH_HI,
+  ARENA_BASE, DIRTY_COUNT, DIRTY_LIST, ENTRY, ENTRY_SHIFT, FAULT_CODE, FRAME_COUNT, LO_BASE, PAGE, REGS_H, REGS_L, SCRATCH_HI,
   STACK_BASE, STACK_SIZE, STATUS, TABLE, TABLE_CAPACITY, frameRegionId,
 } from './layout.js';
 import { cachedCompile } from './module-cache.js';
@@ -82,7 +82,7 @@ export class WasmEngine implements FastPath {
   private readonly tmp: RegPair = { lo: 0, hi: 0 };
 
   constructor(private readonly vm: Vm) {
-    vm.mem.onWrite = (r) => { this.argWrites.push(r); };
+    vm.mem.onWrite = (r) => { this.argWrites[this.argWriteCount++] = r; };
     for (let d = 0; d < FRAME_COUNT; d++) {
       if (vm.stackFrames[d]!.id !== frameRegionId(d)) throw new Error('wasm engine: stack frames must be regions 1..MAX_CALL_DEPTH');
     }
@@ -163,6 +163,7 @@ export class WasmEngine implements FastPath {
     const regions = this.vm.mem.regions;
     const persistent = this.vm.mem.persistentCount;
     this.u8.fill(0, STACK_BASE, STACK_BASE + FRAME_COUNT * STACK_SIZE);
+    this.i32[DIRTY_COUNT >> 2] = 0;
     for (const m of this.mirrors) this.mirrorById[m.id] = undefined;
     this.mirrors.length = 0;
     this.arenaTop = ARENA_BASE;
@@ -198,11 +199,13 @@ export class WasmEngine implements FastPath {
 
   /** Regions helpers wrote through pointer arguments during the current helper call. */
   private readonly argWrites: Region[] = [];
+  private argWriteCount = 0;
 
   /** Bring the mirrors up to date with what a helper may have changed (see HELPER_WRITES). */
   private afterHelper(writes: Writes): void {
     if (writes === Writes.All) { this.refresh(); return; }
-    for (const r of this.argWrites) {
+    for (let k = 0; k < this.argWriteCount; k++) {
+      const r = this.argWrites[k]!;
       const m = this.mirrorById[r.id];
       if (m !== undefined && m.region === r) this.recopy(m);
     }
@@ -274,12 +277,17 @@ export class WasmEngine implements FastPath {
   /** Copy what the program wrote into mirrored regions back to their own bytes. */
   private writeBack(): void {
     const i32 = this.i32;
-    for (const m of this.mirrors) {
-      const d = ((TABLE + (m.id << ENTRY_SHIFT)) >> 2) + ENTRY.dirty / 4;
-      if (i32[d] === 0 || !m.writable || m.region.bytes !== m.bytes) continue;
+    const n = i32[DIRTY_COUNT >> 2]!;
+    for (let k = 0; k < n; k++) {
+      const id = i32[(DIRTY_LIST >> 2) + k]!;
+      const d = ((TABLE + (id << ENTRY_SHIFT)) >> 2) + ENTRY.dirty / 4;
+      if (i32[d] === 0) continue; // re-synced since it was marked
       i32[d] = 0;
+      const m = this.mirrorById[id];
+      if (m === undefined || !m.writable || m.region.bytes !== m.bytes) continue; // direct (stack) or rebound
       copyBytes(m.bytes, 0, this.u8, m.linear, m.bytes.length);
     }
+    i32[DIRTY_COUNT >> 2] = 0;
   }
 
   // ---- imports ----
@@ -300,7 +308,7 @@ export class WasmEngine implements FastPath {
         at(pc, count);
         vm.depth = depth;
         this.writeBack();
-        this.argWrites.length = 0;
+        this.argWriteCount = 0;
         vm.callHelper(id, pc);
         this.afterHelper(id >= 0 && id < 256 ? HELPER_WRITES[id]! as Writes : Writes.All);
         let status = 0;

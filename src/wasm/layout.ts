@@ -5,6 +5,8 @@
 //   REGS_L / REGS_H  r0..r10 as the Vm's Int32 halves: vm.L and vm.H are views on these bytes,
 //                    so helpers read their arguments and write r0 with no copying and no BigInt.
 //   STATUS, SCRATCH  a helper's outcome (tail call taken) and a slow load's high word.
+//   DIRTY            the ids of regions written since the last write-back (so writing back
+//                    does not scan every mirror).
 //   TABLE            one 32-byte entry per region id: biased bounds for reads and writes, the
 //                    bias from a biased address to its linear address, a dirty flag and whether
 //                    atomics are allowed. Regions with no plain memory (null, ctx, map and
@@ -29,7 +31,10 @@ export const TABLE = 1024;
 export const TABLE_CAPACITY = 16384;
 export const ENTRY_SHIFT = 5; // 32-byte entries
 export const ENTRY = { lo: 0, hi: 4, wlo: 8, whi: 12, bias: 16, dirty: 20, atomic: 24 } as const;
-export const STACK_BASE = TABLE + (TABLE_CAPACITY << ENTRY_SHIFT);
+/** Ids of regions marked dirty since the last write-back (each once), and how many. */
+export const DIRTY_COUNT = 136;
+export const DIRTY_LIST = TABLE + (TABLE_CAPACITY << ENTRY_SHIFT);
+export const STACK_BASE = DIRTY_LIST + TABLE_CAPACITY * 4;
 export const ARENA_BASE = STACK_BASE + FRAME_COUNT * STACK_SIZE;
 export const PAGE = 65536;
 

@@ -8,7 +8,7 @@
 
 import { Emitter, imm64 } from './emitter.js';
 import { OP, T } from './wasm-ops.js';
-import { ENTRY, ENTRY_SHIFT, FN, HI_BASE, HI_SHIFT, LOCAL, SCRATCH_HI, STACK_SIZE, TABLE, TABLE_CAPACITY, reg } from './layout.js';
+import { DIRTY_COUNT, DIRTY_LIST, ENTRY, ENTRY_SHIFT, FN, HI_BASE, HI_SHIFT, LOCAL, SCRATCH_HI, STACK_SIZE, TABLE, TABLE_CAPACITY, reg } from './layout.js';
 import type { AluInsn } from './alu.js';
 import { storeR0 } from './regs.js';
 
@@ -106,9 +106,14 @@ function emitLinear(e: Emitter): void {
   e.mem(OP.i32_load, TABLE + ENTRY.bias).op(OP.i32_add);
 }
 
+/** Flag the region dirty and, the first time, append its id to the dirty list. */
 function markDirty(e: Emitter): void {
-  e.get(LOCAL.entry).i32(1);
-  e.mem(OP.i32_store, TABLE + ENTRY.dirty);
+  e.get(LOCAL.entry).mem(OP.i32_load, TABLE + ENTRY.dirty).op(OP.i32_eqz).if();
+  e.get(LOCAL.entry).i32(1).mem(OP.i32_store, TABLE + ENTRY.dirty);
+  e.i32(0).mem(OP.i32_load, DIRTY_COUNT).i32(2).op(OP.i32_shl);
+  e.get(LOCAL.entry).i32(ENTRY_SHIFT).op(OP.i32_shr_u).mem(OP.i32_store, DIRTY_LIST);
+  e.i32(0).i32(0).mem(OP.i32_load, DIRTY_COUNT).i32(1).op(OP.i32_add).mem(OP.i32_store, DIRTY_COUNT);
+  e.end();
 }
 
 /** Push pc and the instruction count up to and including this instruction (for a fault). */
