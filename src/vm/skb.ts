@@ -217,6 +217,8 @@ export class SkbContext implements CtxAccessor {
   }
 
   private loadCb(off: number, size: number, out: RegPair): void {
+    const word = (off - SKB.cb) >> 2;
+    if (size === 4 && (off & 3) === 0) { out.lo = this.skb.cb[word]! | 0; out.hi = 0; return; } // the common case
     const b = this.cbBytes(off, size, 'read');
     let lo = 0;
     for (let i = Math.min(size, 4) - 1; i >= 0; i--) lo = lo * 256 + b[i]!;
@@ -225,6 +227,7 @@ export class SkbContext implements CtxAccessor {
   }
 
   private storeCb(off: number, size: number, lo: number, hi: number): void {
+    if (size === 4 && (off & 3) === 0) { this.skb.cb[(off - SKB.cb) >> 2] = lo; return; }
     const b = this.cbBytes(off, size, 'write');
     for (let i = 0; i < size; i++) b[i] = ((i < 4 ? lo : hi) >>> (8 * (i % 4))) & 0xff;
   }
@@ -259,15 +262,18 @@ export class SkbContext implements CtxAccessor {
  * Apply a ctx_in (struct __sk_buff) as BPF_PROG_TEST_RUN does: only some fields may be set;
  * any other non-zero byte is refused with EINVAL, like the kernel.
  */
+/** Bytes of struct __sk_buff that ctx_in may set (BPF_PROG_TEST_RUN refuses the others). */
+const CTX_IN_SETTABLE = new Uint8Array(SKB_CTX_SIZE);
+for (const [o, n] of [[SKB.mark, 4], [SKB.priority, 4], [SKB.ingress_ifindex, 4], [SKB.ifindex, 4], [SKB.cb, 20],
+  [SKB.tstamp, 8], [SKB.wire_len, 4], [SKB.gso_segs, 4], [SKB.gso_size, 4], [SKB.hwtstamp, 8]] as const) CTX_IN_SETTABLE.fill(1, o, o + n);
+
 export function applyCtxIn(skb: SkBuff, ctx: Uint8Array): void {
   if (ctx.length > SKB_CTX_SIZE) throw new CtxInError(`ctx_in is ${ctx.length} bytes, larger than struct __sk_buff (${SKB_CTX_SIZE})`);
   const buf = new Uint8Array(SKB_CTX_SIZE);
   buf.set(ctx);
   const v = new DataView(buf.buffer);
-  const settable: [number, number][] = [[SKB.mark, 4], [SKB.priority, 4], [SKB.ingress_ifindex, 4], [SKB.ifindex, 4],
-    [SKB.cb, 20], [SKB.tstamp, 8], [SKB.wire_len, 4], [SKB.gso_segs, 4], [SKB.gso_size, 4], [SKB.hwtstamp, 8]];
   for (let i = 0; i < SKB_CTX_SIZE; i++) {
-    if (buf[i] !== 0 && !settable.some(([o, n]) => i >= o && i < o + n)) {
+    if (buf[i] !== 0 && CTX_IN_SETTABLE[i] === 0) {
       throw new CtxInError(`ctx_in sets byte ${i} of struct __sk_buff, which BPF_PROG_TEST_RUN does not accept (EINVAL)`);
     }
   }
