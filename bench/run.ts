@@ -26,6 +26,7 @@ import {
 import {
   benchCluster, datapathBenches, datapathObjectPath, loadDatapathVm, mapSizes, openDatapathKernel, DP_MAX_REPEAT, DP_NODES, type DatapathBench, type DpObject,
 } from './datapath.js';
+import { translationSection, translationLines, type TranslationRow } from './translation.js';
 import { ensureCapture, expectedReplayCounts, runReplayChild, writeReplayState, type ReplayChildResult } from './replay.js';
 
 // ---- options ----
@@ -770,6 +771,7 @@ async function main(): Promise<number> {
   const trace = opts.tracing && ENGINES.includes('interp') ? await tracing(vms, Math.min(opts.rounds, TRACE_ROUNDS)) : { rows: [], notes: [opts.tracing ? 'tracing comparison skipped (interpreter not selected)' : 'tracing comparison skipped (--no-tracing)'] };
 
   const replay = doReplay ? await replaySection(kernelOk, kernelNote) : null;
+  const translation = ENGINES.includes('wasm') ? await translationSection() : [];
   const elapsedS = (performance.now() - t0) / 1e3;
 
   const host = {
@@ -779,10 +781,10 @@ async function main(): Promise<number> {
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({
       host, targetMips: TARGET_MIPS, engines: ENGINES, kernelNote, datapathMaps,
-      benchmarks: rows, replay, tracing: trace.rows, tracingNotes: trace.notes, notes, errors, elapsedS,
+      benchmarks: rows, replay, translation, tracing: trace.rows, tracingNotes: trace.notes, notes, errors, elapsedS,
     }, null, 2)}\n`);
   } else {
-    printTable(host, rows, kernelNote, datapathMaps, trace, replay, elapsedS);
+    printTable(host, rows, kernelNote, datapathMaps, trace, replay, elapsedS, translation);
   }
   return errors.length ? 1 : 0;
 }
@@ -795,7 +797,7 @@ const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed
 
 function printTable(host: { node: string; cpu: string; cpus: number; kernel: string; loadavgAtStart: number; medianCpuShare: number | null }, rows: Row[],
   kernelNote: string | null, datapathMaps: Record<string, number> | null,
-  trace: { rows: TraceRow[]; notes: string[] }, replay: ReplaySection | null, elapsedS: number): void {
+  trace: { rows: TraceRow[]; notes: string[] }, replay: ReplaySection | null, elapsedS: number, translation: TranslationRow[]): void {
   const out: string[] = [];
   out.push(`dpsim bench — node ${host.node}, ${host.cpu} (${host.cpus} CPUs), kernel ${host.kernel}; engines: ${ENGINES.join(', ')}`);
   out.push('');
@@ -907,6 +909,8 @@ function printTable(host: { node: string; cpu: string; cpus: number; kernel: str
     if (k && k.packets !== REPLAY_PACKETS) out.push(`  the kernel replayed the first ${f0(k.packets)} packets only (its rate is harness-bound: ~${f0(k.pps)} packets/s)`);
     for (const n of replay.notes) out.push(`  ${n}`);
   }
+
+  if (translation.length) out.push(...translationLines(translation));
 
   if (!trace.rows.length) {
     for (const n of trace.notes) out.push(`  ${n}`);

@@ -22,14 +22,14 @@ export function eventHelpers(obj: LoadedObject, t: HelperTable): void {
     const data = memArg(vm, 4, size, false, 'data');
     if (flagsHi & ~CTXLEN_MASK_HI) return -EINVAL;
     const ctxLen = flagsHi & CTXLEN_MASK_HI;
-    let payload = data.slice();
+    let payload: Uint8Array;
     if (ctxLen > 0) {
       const pkt = env.skb?.packet ?? env.xdp?.packet;
       if (!pkt || ctxLen > pkt.length) return -EFAULT;
       payload = new Uint8Array(size + ctxLen);
       payload.set(data);
       payload.set(pkt.data().subarray(0, ctxLen), size);
-    }
+    } else payload = data.slice();
     const index = flagsLo === BPF_F_CURRENT_CPU ? env.cpu : flagsLo;
     if (index >= map.maxEntries) return -E2BIG;
     // Slot i holds the perf event opened on CPU i (libbpf's perf_buffer, bpftool): an event

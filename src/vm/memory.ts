@@ -53,7 +53,7 @@ export class Region {
   constructor(
     readonly id: number,
     public name: string,
-    readonly kind: RegionKind,
+    public kind: RegionKind,
     public bytes: Uint8Array,
     writable: boolean,
     start = 0,
@@ -123,7 +123,16 @@ export class AddressSpace {
   transient(name: string, kind: RegionKind, bytes: Uint8Array, writable: boolean): Region {
     let r = this.transientByBuffer.get(bytes);
     if (r === undefined) {
-      r = this.add(name, kind, bytes, writable);
+      const reused = this.pool[this.regions.length];
+      if (reused !== undefined) {
+        reused.name = name;
+        reused.kind = kind;
+        reused.ctx = null;
+        reused.target = null;
+        reused.rebind(bytes, 0, bytes.length, writable);
+        this.regions.push(reused);
+        r = reused;
+      } else r = this.add(name, kind, bytes, writable);
       this.transientByBuffer.set(bytes, r);
     }
     return r;
@@ -139,10 +148,15 @@ export class AddressSpace {
 
   resetTransient(): void {
     if (this.regions.length > this.persistent) {
+      // keep the Region objects for the next run's transient regions at the same ids (a map
+      // lookup per packet would otherwise allocate a Region per value per run)
+      for (let id = this.persistent; id < this.regions.length; id++) this.pool[id] = this.regions[id]!;
       this.regions.length = this.persistent;
       this.transientByBuffer.clear();
     }
   }
+
+  private readonly pool: (Region | undefined)[] = [];
 
   /** The region an address (two halves) points into, or undefined for a scalar. */
   regionOf(_lo: number, hi: number): Region | undefined {
