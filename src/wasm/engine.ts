@@ -79,6 +79,8 @@ export class WasmEngine implements FastPath {
   /** Region ids below this have table entries for the current run. */
   private synced = 0;
   private arenaTop = ARENA_BASE;
+  /** How many times the linear memory grew (for tests and diagnostics). */
+  grows = 0;
   private readonly tmp: RegPair = { lo: 0, hi: 0 };
 
   constructor(private readonly vm: Vm) {
@@ -86,21 +88,23 @@ export class WasmEngine implements FastPath {
     for (let d = 0; d < FRAME_COUNT; d++) {
       if (vm.stackFrames[d]!.id !== frameRegionId(d)) throw new Error('wasm engine: stack frames must be regions 1..MAX_CALL_DEPTH');
     }
-    this.attachViews();
+    this.attachViews(true);
   }
 
   /** (Re)point the Vm's registers and stack frames at the linear memory (after a grow too). */
-  private attachViews(): void {
+  private attachViews(initial = false): void {
     const buf = this.memory.buffer;
     this.buf = buf;
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     const L = new Int32Array(buf, REGS_L, 11), H = new Int32Array(buf, REGS_H, 11);
-    L.set(this.vm.L); H.set(this.vm.H);
+    // The first time, carry the Vm's own arrays over; after a grow the old views are detached
+    // (their bytes are already in the grown memory, at the same offsets).
+    if (initial) { L.set(this.vm.L); H.set(this.vm.H); }
     this.vm.L = L; this.vm.H = H;
     this.vm.stackFrames.forEach((f, d) => {
       const bytes = new Uint8Array(buf, STACK_BASE + d * STACK_SIZE, STACK_SIZE);
-      if (f.bytes.buffer !== buf) bytes.set(f.bytes);
+      if (initial) bytes.set(f.bytes);
       f.rebind(bytes, 0, STACK_SIZE, true);
     });
   }
@@ -244,6 +248,7 @@ export class WasmEngine implements FastPath {
     const linear = this.arenaTop;
     if (linear + len > this.u8.length) {
       this.memory.grow(Math.ceil((linear + len - this.u8.length) / PAGE) + 1);
+      this.grows++;
       this.attachViews();
     }
     this.arenaTop = (linear + len + 7) & ~7;
