@@ -133,18 +133,18 @@ export class WasmEngine implements FastPath {
   run(vm: Vm, prog: DecodedProgram): RunOutcome | null {
     const entry = this.entryFor(prog);
     if (entry === null) return null;
-    // vm.run has reset transient regions, counters and the stack frames.
-    this.startRun();
+    // vm.run has reset transient regions and counters; startRun zeroes the stack frames.
     let fault: Fault | null = null;
     vm.depth = 0;
     vm.currentProgram = prog;
     vm.currentPc = 0;
     try {
+      this.startRun(); // inside the try: an engine error becomes an 'internal' fault, never a throw
       vm.insnCount = entry(0, 0, Math.min(vm.budget, MAX_BUDGET));
     } catch (e) {
       fault = this.toFault(e, prog);
     } finally {
-      this.writeBack();
+      try { this.writeBack(); } catch (e) { fault ??= this.toFault(e, prog); }
     }
     return { r0lo: vm.L[0]!, r0hi: vm.H[0]!, fault, insnCount: vm.insnCount };
   }
