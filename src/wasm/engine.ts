@@ -66,7 +66,8 @@ const MAX_BUDGET = 0x40000000;
 const ATOMIC_KINDS = new Set([RegionKind.Stack, RegionKind.MapValue, RegionKind.Global, RegionKind.Memory, RegionKind.Record]);
 
 export class WasmEngine implements FastPath {
-  private memory = new WebAssembly.Memory({ initial: Math.ceil((ARENA_BASE + 4 * PAGE) / PAGE) });
+  /** Made on first use: a loaded object whose programs never run on wasm costs no memory. */
+  private memory: WebAssembly.Memory | null = null;
   private u8!: Uint8Array;
   /** memory.buffer, cached: the getter is slow and the buffer changes only when memory grows. */
   private buf!: ArrayBuffer;
@@ -88,12 +89,20 @@ export class WasmEngine implements FastPath {
     for (let d = 0; d < FRAME_COUNT; d++) {
       if (vm.stackFrames[d]!.id !== frameRegionId(d)) throw new Error('wasm engine: stack frames must be regions 1..MAX_CALL_DEPTH');
     }
-    this.attachViews(true);
+  }
+
+  /** The linear memory, and the Vm's registers and stack frames moved onto it (once). */
+  private ensureMemory(): WebAssembly.Memory {
+    if (this.memory === null) {
+      this.memory = new WebAssembly.Memory({ initial: Math.ceil((ARENA_BASE + 4 * PAGE) / PAGE) });
+      this.attachViews(true);
+    }
+    return this.memory;
   }
 
   /** (Re)point the Vm's registers and stack frames at the linear memory (after a grow too). */
   private attachViews(initial = false): void {
-    const buf = this.memory.buffer;
+    const buf = this.memory!.buffer;
     this.buf = buf;
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
@@ -131,7 +140,7 @@ export class WasmEngine implements FastPath {
   }
 
   run(vm: Vm, prog: DecodedProgram): RunOutcome | null {
-    const entry = this.entryFor(prog);
+    const entry = this.entryFor(prog); // (the memory exists once a program is instantiated)
     if (entry === null) return null;
     // vm.run has reset transient regions and counters; startRun zeroes the stack frames.
     let fault: Fault | null = null;
@@ -247,7 +256,7 @@ export class WasmEngine implements FastPath {
     const len = r.bytes.length;
     const linear = this.arenaTop;
     if (linear + len > this.u8.length) {
-      this.memory.grow(Math.ceil((linear + len - this.u8.length) / PAGE) + 1);
+      this.memory!.grow(Math.ceil((linear + len - this.u8.length) / PAGE) + 1);
       this.grows++;
       this.attachViews();
     }
@@ -301,7 +310,7 @@ export class WasmEngine implements FastPath {
     const vm = this.vm;
     const at = (pc: number, count: number) => { vm.currentProgram = prog; vm.currentPc = pc; vm.insnCount = count; };
     return {
-      memory: this.memory,
+      memory: this.ensureMemory(),
       fault: (code: number, pc: number, count: number) => {
         at(pc, count);
         if (code === FAULT_CODE.budget) vm.overBudget(count);
