@@ -871,9 +871,8 @@ function printTable(host: { node: string; cpu: string; cpus: number; kernel: str
     }
     if (dp.some((r) => r.kernelNoEvents)) {
       out.push('  kernel, no events = the same runs with cilium_events emptied (its perf events deleted: bpf_perf_event_output fails at once,');
-      out.push('  which the datapath ignores; same retval and data_out). With events, each one costs the kernel the "one event" column, most');
-      out.push('  likely the wakeup libbpf\'s perf_buffer asks for on every sample (the test-run helper reads cilium_events with');
-      out.push('  wakeup_events = 1): an interrupt per event, dear in a virtual machine. The VM always records its events (a copy each).');
+      out.push('  which the datapath ignores; same retval and data_out). With events, each one costs the kernel the "one event" column');
+      out.push('  (the test-run helper asks for no perf wakeups: it drains the ring after every run). The VM always records its events.');
     }
   }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/perf_event.h>
 
 #include "testrun.h"
 
@@ -36,17 +37,48 @@ static int on_ring_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* The kernel pads perf samples to 8 bytes (with the 4-byte size header): size includes it. */
-static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+/* PERF_SAMPLE_RAW records and the kernel's count of records it could not write. */
+struct raw_sample {
+	struct perf_event_header header;
+	__u32 size; /* padded to 8 bytes with this header: the size includes the padding */
+	__u8 data[];
+};
+
+struct lost_record {
+	struct perf_event_header header;
+	__u64 id;
+	__u64 lost;
+};
+
+static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu, struct perf_event_header *event)
 {
 	(void)cpu;
-	add_event(ctx, data, size);
+	if (event->type == PERF_RECORD_SAMPLE) {
+		struct raw_sample *s = (struct raw_sample *)event;
+		add_event(ctx, s->data, s->size);
+	} else if (event->type == PERF_RECORD_LOST) {
+		((struct reader *)ctx)->owner->lost += ((struct lost_record *)event)->lost;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
 }
 
-static void on_perf_lost(void *ctx, int cpu, __u64 count)
+/*
+ * The events are read with perf_buffer__consume after every run, never waited for, so no
+ * wakeups are asked for: libbpf's default (a wakeup per sample) costs an interrupt per event,
+ * several microseconds in a VM, which would be timed as part of the program's run.
+ */
+static struct perf_buffer *open_perf(int fd, struct reader *r)
 {
-	(void)cpu;
-	((struct reader *)ctx)->owner->lost += count;
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.watermark = 1,
+		.wakeup_watermark = PERF_PAGES * 4096, /* the whole ring: in effect never */
+	};
+	attr.size = sizeof(attr);
+	return perf_buffer__new_raw(fd, PERF_PAGES, &attr, on_perf_record, r, NULL);
 }
 
 static int open_reader(struct reader *r, struct bpf_map *map, struct strbuf *out)
@@ -55,7 +87,7 @@ static int open_reader(struct reader *r, struct bpf_map *map, struct strbuf *out
 	if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF)
 		r->rb = ring_buffer__new(fd, on_ring_sample, r, NULL);
 	else
-		r->pb = perf_buffer__new(fd, PERF_PAGES, on_perf_sample, on_perf_lost, r, NULL);
+		r->pb = open_perf(fd, r);
 	if (r->rb || r->pb)
 		return 0;
 	int err = errno ? errno : EINVAL;
