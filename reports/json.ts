@@ -25,6 +25,8 @@ export interface BackendSummary {
   steps: StepSummary[];
   expectations: { total: number; failed: number };
   timings: { setupMs: number; runMs: number; teardownMs: number };
+  /** The emulator's VM engine. */
+  engine?: string;
   packets: number;
   events: number;
   flows: number;
@@ -61,6 +63,7 @@ export function runSummary(outcome: RunOutcome, ctx: ReportContext): RunSummary 
       }),
       expectations: { total: run.expectations.length, failed: run.expectations.filter((x) => !x.ok).length },
       timings: run.run.timings,
+      ...(run.run.engine ? { engine: run.run.engine } : {}),
       packets: run.run.packets.length,
       events: run.run.events.length,
       flows: flows?.flows.length ?? 0,

@@ -10,6 +10,7 @@ import type { ObjectSpec } from '../elf/index.js';
 import { exportMaps, type MapsJson } from '../maps/index.js';
 import { Topology } from '../topology/topology.js';
 import { SpecCache } from '../topology/load-objects.js';
+import type { LoadedObject } from '../vm/loaded-object.js';
 import { DEFAULT_TIMING, runStep, type TrafficTiming } from '../topology/traffic.js';
 import { MS, SEC } from '../topology/scheduler.js';
 import { BackendUnavailable, type Backend, type BackendRun, type ResolvedStep, type StepResult } from './types.js';
@@ -94,6 +95,7 @@ export class EmuBackend implements Backend {
       maps,
       events,
       clockS: Math.floor(t.sched.now / SEC),
+      engine: [...new Set([...t.datapaths.values()].flatMap((dp) => [...dp.objects.values()].map((o) => engineOf(o))))].sort().join('+'),
     };
   }
 
@@ -115,4 +117,10 @@ function defaultObjectDir(): string {
     dir = dirname(dir);
   }
   return join(process.cwd(), 'bpf', 'build');
+}
+
+/** The engine an object's programs ran on: its own choice, or the interpreter for programs the wasm engine left to it. */
+function engineOf(obj: LoadedObject): string {
+  const fast = obj.vm.fastPath as { fallbackReasons?: Map<unknown, string> } | null;
+  return obj.engine === 'wasm' && fast?.fallbackReasons?.size ? 'wasm+interp' : obj.engine;
 }

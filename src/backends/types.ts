@@ -68,6 +68,8 @@ export interface BackendRun {
   /** Raw datapath events per node (perf samples of cilium_events), for flows. */
   events: { node: string; step: number; data: Uint8Array }[];
   timings: { setupMs: number; runMs: number; teardownMs: number };
+  /** The emulator's VM engine (interp, wasm, or both when objects differ). */
+  engine?: string;
   /** The datapath's clock (bpf_ktime_get_ns, in seconds) when the maps were dumped. */
   clockS?: number;
 }

@@ -23,7 +23,7 @@ export function formatRunReport(out: RunOutcome): string {
   });
   for (const [backend, run] of Object.entries(out.runs)) {
     const t = run.run.timings;
-    lines.push(`${backend}: setup ${t.setupMs.toFixed(0)} ms, traffic ${t.runMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms`);
+    lines.push(`${backend}${run.run.engine ? ` (VM engine ${run.run.engine})` : ''}: setup ${t.setupMs.toFixed(0)} ms, traffic ${t.runMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms`);
   }
   if (out.comparison) {
     const d = out.comparison.divergences;

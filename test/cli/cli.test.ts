@@ -108,3 +108,18 @@ describe('dpsim conformance', () => {
     expect(r.stdout.trim()).toBe('5');
   });
 });
+
+describe('dpsim run (emulator)', () => {
+  it('runs the default scenario on either engine with the same outcome, the summary naming the engine', () => {
+    const wasm = dpsim(['run', 'scenarios/default.yaml', '--backend', 'emu']);
+    const interp = dpsim(['run', 'scenarios/default.yaml', '--backend', 'emu', '--engine', 'interp']);
+    expect(wasm.code, wasm.stderr).toBe(0);
+    expect(interp.code, interp.stderr).toBe(0);
+    expect(wasm.stdout).toMatch(/^emu \(VM engine wasm\): setup \d+ ms/m);
+    expect(interp.stdout).toMatch(/^emu \(VM engine interp\): setup \d+ ms/m);
+    // every step line (replies, delivery, drops, verdict) is the same on both engines
+    const steps = (out: string) => out.split('\n').filter((l) => l.startsWith('step ') || l.startsWith('  emu'));
+    expect(steps(wasm.stdout)).toEqual(steps(interp.stdout));
+    expect(wasm.stdout).toContain('all expectations hold');
+  });
+});
