@@ -6,7 +6,7 @@
 // be the same. See datapath-fuzz-lib.ts for the streams and what is compared.
 //
 //   DPSIM_FUZZ_PACKETS=5000 DPSIM_FUZZ_SEED=7 npx vitest run test/wasm/datapath-fuzz.test.ts
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   TARGETS, fuzzObject, formatReport, formatMismatch, compareOutcomes, compareMaps, runOn, EnginePair, ctxBytes, toHex,
   type FuzzInput, type FuzzReport, type FuzzTarget, type Outcome,
@@ -20,6 +20,7 @@ import { client, web, n1 } from '../datapath/corpus.js';
 import { frame } from '../datapath/packets.js';
 
 const PACKETS = Number(process.env.DPSIM_FUZZ_PACKETS ?? 500); // per program
+vi.setConfig({ testTimeout: Math.max(60_000, PACKETS * 100) }); // longer runs on demand get the time they need
 const SEED = Number(process.env.DPSIM_FUZZ_SEED ?? 0xd47a_f022);
 /** Runs with a squeezed budget: a share of the main stream's size. */
 const SQUEEZED_PACKETS = Math.max(20, Math.ceil(PACKETS / 3));
