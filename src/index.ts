@@ -1,5 +1,6 @@
 // dpsim as a library ("ebpf-vm-ts"): the same typed API the CLI uses.
 export * from './vm/index.js';
+export { WasmEngine, compileToWasm, runWasmRaw, type CompileResult, type CompileStats } from './wasm/index.js';
 export { loadObjectSpec, parseObjectSpec, findProgram, findMap, ElfError, Btf } from './elf/index.js';
 export type { ObjectSpec, ProgramSpec, MapSpec, Reloc, FuncSpan, LineInfo } from './elf/index.js';
 export * as maps from './maps/index.js';
