@@ -4,9 +4,10 @@
 //
 // Regions whose bytes live elsewhere (packet, map values, global data, a raw run's memory)
 // are mirrored into the arena: copied in when the run starts or when they appear, written
-// back (if the program dirtied them) before every helper call and at the end of the run, and
-// copied in again after every helper call, since a helper may have changed them. So helpers,
-// the interpreter and the caller always see the same bytes as the wasm code.
+// back (those on the dirty list the wasm code keeps) before every helper call and at the end
+// of the run, and copied in again after a helper as far as it may have changed them
+// (HELPER_WRITES). So helpers, the interpreter and the caller always see the same bytes as
+// the wasm code.
 
 import type { FastPath, RunOutcome, Vm } from '../vm/interpreter.js';
 import { NestedFault } from '../vm/interpreter.js';
