@@ -15,7 +15,7 @@ import type { DecodedProgram } from '../vm/program.js';
 import { FaultSignal, type Fault } from '../vm/fault.js';
 import { RegionKind, type Region, type RegPair } from '../vm/memory.js';
 import { LIMITS } from '../isa/opcodes.js';
-import { HELPER_NAMES } from '../isa/helper-names.js';
+import { HELPER_NAMES, helperName } from '../isa/helper-names.js';
 import {
   ARENA_BASE, DIRTY_COUNT, DIRTY_LIST, ENTRY, ENTRY_SHIFT, FAULT_CODE, FRAME_COUNT, LO_BASE, PAGE, REGS_H, REGS_L, SCRATCH_HI,
   STACK_BASE, STACK_SIZE, STATUS, TABLE, TABLE_CAPACITY, frameRegionId,
@@ -232,6 +232,27 @@ export class WasmEngine implements FastPath {
     this.syncNew();
   }
 
+  /**
+   * DPSIM_WASM_CHECK_MIRRORS=1 (the datapath fuzz tests set it): after every helper, every
+   * mirror must equal its region (bytes and bounds). A helper that changes memory its
+   * HELPER_WRITES class does not cover then faults 'internal', naming it.
+   */
+  private readonly checkMirrors = process.env.DPSIM_WASM_CHECK_MIRRORS === '1';
+
+  private verifyMirrors(helperId: number): void {
+    for (const m of this.mirrors) {
+      const r = m.region;
+      const e = (TABLE + (m.id << ENTRY_SHIFT)) >> 2;
+      const i32 = this.i32, u8 = this.u8;
+      let stale = r.bytes !== m.bytes || i32[e + ENTRY.lo / 4] !== r.lo || i32[e + ENTRY.hi / 4] !== r.hi ||
+        i32[e + ENTRY.wlo / 4] !== r.wlo || i32[e + ENTRY.whi / 4] !== r.whi;
+      for (let i = 0; !stale && i < r.bytes.length; i++) stale = u8[m.linear + i] !== r.bytes[i];
+      if (stale) {
+        throw new FaultSignal('internal', `wasm engine: ${helperName(helperId)} changed ${r.name} without the engine re-reading it (its HELPER_WRITES class is wrong)`);
+      }
+    }
+  }
+
   private recopy(m: Mirror): void {
     const r = m.region;
     if (r.bytes !== m.bytes) this.mirror(m.id, r);
@@ -326,6 +347,7 @@ export class WasmEngine implements FastPath {
         this.argWriteCount = 0;
         vm.callHelper(id, pc);
         this.afterHelper(id >= 0 && id < 256 ? HELPER_WRITES[id]! as Writes : Writes.All);
+        if (this.checkMirrors) this.verifyMirrors(id);
         let status = 0;
         const target = vm.pendingTailCall;
         if (target !== null) {

@@ -19,6 +19,9 @@ import { WasmEngine } from '../../src/wasm/engine.js';
 import { client, web, n1 } from '../datapath/corpus.js';
 import { frame } from '../datapath/packets.js';
 
+// Every helper call also checks the wasm engine's mirrors against the regions (engine.ts):
+// a helper whose HELPER_WRITES class misses what it changes shows up as a wasm-only fault.
+process.env.DPSIM_WASM_CHECK_MIRRORS = '1';
 const PACKETS = Number(process.env.DPSIM_FUZZ_PACKETS ?? 500); // per program
 vi.setConfig({ testTimeout: Math.max(60_000, PACKETS * 100) }); // longer runs on demand get the time they need
 const SEED = Number(process.env.DPSIM_FUZZ_SEED ?? 0xd47a_f022);

@@ -42,3 +42,25 @@ describe.skipIf(!haveClang)('wasm engine: linear memory growth', () => {
     expect(v5[5 * 97]).toBe(3 * 6);
   });
 });
+
+describe.skipIf(!haveClang)('wasm engine: the mirror check (DPSIM_WASM_CHECK_MIRRORS)', () => {
+  it('a helper that changes a map value behind the engine\'s back faults, naming the helper', async () => {
+    const spec = await loadObjectSpec(compiler.compile('big_values'));
+    process.env.DPSIM_WASM_CHECK_MIRRORS = '1';
+    let obj: LoadedObject;
+    try {
+      obj = LoadedObject.load(spec, { engine: 'wasm' });
+    } finally {
+      delete process.env.DPSIM_WASM_CHECK_MIRRORS;
+    }
+    const dataIn = udpFrame({});
+    expect(testRun(obj, obj.program('big_values'), { dataIn }).fault).toBeNull(); // honest helpers pass
+    // planted: map_lookup_elem (classed as writing only through its arguments) also bumps value 0
+    const lookup = obj.vm.helpers[1]!;
+    const value0 = (obj.map('bigmap') as unknown as { valueAt(i: number): Uint8Array }).valueAt(0);
+    obj.vm.helpers[1] = (vm) => { const r = lookup(vm); value0[1] = (value0[1]! + 1) & 0xff; return r; };
+    const r = testRun(obj, obj.program('big_values'), { dataIn });
+    expect(r.fault?.kind).toBe('internal');
+    expect(r.fault?.message).toMatch(/bpf_map_lookup_elem changed value of bigmap without the engine re-reading it/);
+  });
+});
