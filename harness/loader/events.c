@@ -101,7 +101,10 @@ int cmd_events(struct loader *l, int argc, char **argv, struct strbuf *out)
 		.config = PERF_COUNT_SW_BPF_OUTPUT,
 		.sample_type = PERF_SAMPLE_TIME | PERF_SAMPLE_RAW,
 		.sample_period = 1,
-		.wakeup_events = 1,
+		/* Read with perf_buffer__consume when asked, never waited for: no wakeups (a wakeup
+		 * per sample costs an interrupt per event, several microseconds in a VM). */
+		.watermark = 1,
+		.wakeup_watermark = PERF_PAGES * 4096,
 		.use_clockid = 1,
 		.clockid = CLOCK_MONOTONIC,
 	};
