@@ -36,7 +36,7 @@ export function runOnSkb(obj: LoadedObject, prog: LoadedProgram, skb: SkBuff, ct
   for (const m of obj.maps.values()) m.cpu = env.cpu;
   env.skb = skb;
   env.skbCtx = new SkbContext(skb, obj.packetRegion, obj.ctxRegion);
-  vm.legacyPacketLoad = (offset, size) => legacyLoad(skb, offset, size);
+  vm.legacyPacketLoad = (offset, size) => skb.legacyLoad(offset, size);
   vm.L.fill(0);
   vm.H.fill(0);
   vm.setRegPtr(1, obj.ctxRegion, 0);
@@ -54,11 +54,3 @@ export function runOnSkb(obj: LoadedObject, prog: LoadedProgram, skb: SkBuff, ct
   return { verdict: res.r0lo | 0, redirect: env.redirect, clones: env.clones, events: env.events, fault: res.fault };
 }
 
-/** BPF_ABS/BPF_IND loads: big-endian, from the MAC header. */
-function legacyLoad(skb: SkBuff, offset: number, size: number): number | undefined {
-  if (offset < 0 || offset + size > skb.len) return undefined;
-  const d = skb.packet.data();
-  let v = 0;
-  for (let i = 0; i < size; i++) v = (v * 256 + d[offset + i]!) >>> 0;
-  return v;
-}

@@ -584,7 +584,7 @@ export class Vm {
             count += pc - bs + 1;
             bs = pc + 1;
             this.insnCount = count;
-            if (!this.legacyLoad(op, ((w >> 12) & 15), IMM[pc]!)) { L[0] = 0; H[0] = 0; return null; }
+            if (!this.legacyLoad(op, L[((w >> 12) & 15)]!, IMM[pc]!)) { L[0] = 0; H[0] = 0; return null; }
             pc++; break;
           }
           default:
@@ -708,10 +708,11 @@ export class Vm {
 
   /** Legacy BPF_ABS/BPF_IND loads, provided by the context (skb); false = packet too short. */
   legacyPacketLoad: ((offset: number, size: number) => number | undefined) | null = null;
-  legacyLoad(op: number, src: number, imm: number): boolean {
+  /** `index` is the low word of the src register (used by BPF_IND only). Sets r0 on success. */
+  legacyLoad(op: number, index: number, imm: number): boolean {
     if (this.legacyPacketLoad === null) throw new FaultSignal('invalid-program', 'BPF_ABS/BPF_IND packet loads need a socket buffer context');
     const size = (op & 0x18) === 0 ? 4 : (op & 0x18) === 0x08 ? 2 : 1;
-    const offset = (op & 0xe0) === 0x40 ? (this.L[src]! + imm) | 0 : imm;
+    const offset = (op & 0xe0) === 0x40 ? (index + imm) | 0 : imm;
     const v = this.legacyPacketLoad(offset, size);
     if (v === undefined) return false;
     this.L[0] = v | 0;

@@ -74,6 +74,15 @@ export class SkBuff {
   get len(): number {
     return this.packet.length;
   }
+
+  /** BPF_ABS/BPF_IND loads: big-endian, at an offset from skb->data (the MAC header for tc); undefined past the end. */
+  legacyLoad(offset: number, size: number): number | undefined {
+    if (offset < 0 || offset + size > this.len) return undefined;
+    const d = this.packet.data();
+    let v = 0;
+    for (let i = 0; i < size; i++) v = (v * 256 + d[offset + i]!) >>> 0;
+    return v;
+  }
 }
 
 const ETHER_BROADCAST = new Uint8Array(6).fill(0xff);

@@ -105,7 +105,7 @@ export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunIn
     env.skb = skb;
     const ctx = new SkbContext(skb, obj.packetRegion, obj.ctxRegion);
     env.skbCtx = ctx;
-    vm.legacyPacketLoad = (offset, size) => legacyLoad(skb, offset, size);
+    vm.legacyPacketLoad = (offset, size) => skb.legacyLoad(offset, size);
     if (input.ctxIn && input.ctxIn.length > 0) ctxOut = () => ctx.toCtxOut();
   }
 
@@ -140,15 +140,6 @@ export function testRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunIn
     fault,
     engine: vm.lastEngine,
   };
-}
-
-/** BPF_ABS/BPF_IND: big-endian loads at an offset from skb->data (the MAC header for tc). */
-function legacyLoad(skb: SkBuff, offset: number, size: number): number | undefined {
-  if (offset < 0 || offset + size > skb.len) return undefined;
-  const d = skb.packet.data();
-  let v = 0;
-  for (let i = 0; i < size; i++) v = (v * 256 + d[offset + i]!) >>> 0;
-  return v;
 }
 
 function applyXdpCtxIn(xdp: XdpBuff, ctx: Uint8Array): void {

@@ -47,7 +47,7 @@ function emitStructured(e: Emitter, c: FunctionContext): boolean {
     const label = plan.target(from, to);
     if (label !== null) e.br(depthOf(label) + extra);
   };
-  let last: Terminator = { kind: 'exit' };
+  const K = c.fn.blocks.starts.length;
   for (const tok of plan.tokens) {
     if ('open' in tok) { e.op(tok.open === 'loop' ? OP.loop : OP.block, 0x40); labels.push(tok.label); continue; }
     if ('close' in tok) { e.end(); labels.pop(); continue; }
@@ -56,15 +56,13 @@ function emitStructured(e: Emitter, c: FunctionContext): boolean {
     if (t.kind === 'jump') { emitBudgetCheck(e, t.pc); goto(k, t.target, 0); }
     else if (t.kind === 'cond') {
       e.if(); emitBudgetCheck(e, t.pc);
-      if (t.next < c.fn.blocks.starts.length && t.target !== t.next) goto(k, t.target, 1);
+      if (t.target !== t.next) goto(k, t.target, 1);
       e.end();
-      if (t.next < c.fn.blocks.starts.length) goto(k, t.next, 0);
-      else emitEnd(e, t, c);
+      if (t.next < K) goto(k, t.next, 0);
+      else emitEnd(e, t, c); // the fall-through leaves the function
     } else if (t.kind === 'fall') goto(k, t.next, 0);
     else if (t.kind === 'end') emitEnd(e, t, c);
-    last = t;
   }
-  void last;
   e.op(OP.unreachable);
   return true;
 }

@@ -119,11 +119,6 @@ export class WasmEngine implements FastPath {
     });
   }
 
-  /** Whether a program runs on this engine (translating it on first use). */
-  translates(prog: DecodedProgram): boolean {
-    return this.entryFor(prog) !== null;
-  }
-
   private entryFor(prog: DecodedProgram): Entry | null {
     let entry = this.entries.get(prog);
     if (entry === undefined) {
@@ -188,8 +183,8 @@ export class WasmEngine implements FastPath {
       this.persistentSynced = persistent;
       this.persistentMemory = [];
       for (let id = 0; id < persistent; id++) {
-        const r = regions[id]!;
-        if (r.kind !== RegionKind.Stack && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function && r.kind !== RegionKind.Null) this.persistentMemory.push(id);
+        const kind = regions[id]!.kind;
+        if (kind !== RegionKind.Stack && !NO_MEMORY_KINDS.has(kind)) this.persistentMemory.push(id); // (ctx: its accessor may come and go)
       }
       return;
     }
@@ -242,7 +237,7 @@ export class WasmEngine implements FastPath {
   private verifyMirrors(helperId: number): void {
     for (const m of this.mirrors) {
       const r = m.region;
-      const e = (TABLE + (m.id << ENTRY_SHIFT)) >> 2;
+      const e = entryIndex(m.id);
       const i32 = this.i32, u8 = this.u8;
       let stale = r.bytes !== m.bytes || i32[e + ENTRY.lo / 4] !== r.lo || i32[e + ENTRY.hi / 4] !== r.hi ||
         i32[e + ENTRY.wlo / 4] !== r.wlo || i32[e + ENTRY.whi / 4] !== r.whi;
@@ -292,7 +287,7 @@ export class WasmEngine implements FastPath {
   }
 
   private writeBounds(id: number, r: Region, linear: number): void {
-    const e = (TABLE + (id << ENTRY_SHIFT)) >> 2;
+    const e = entryIndex(id);
     const i32 = this.i32;
     i32[e + ENTRY.lo / 4] = r.lo;
     i32[e + ENTRY.hi / 4] = r.hi;
@@ -304,7 +299,7 @@ export class WasmEngine implements FastPath {
   }
 
   private writeEmpty(id: number): void {
-    const e = (TABLE + (id << ENTRY_SHIFT)) >> 2;
+    const e = entryIndex(id);
     this.i32.fill(0, e, e + 8);
     this.i32[e + ENTRY.lo / 4] = LO_BASE; this.i32[e + ENTRY.hi / 4] = LO_BASE;
     this.i32[e + ENTRY.wlo / 4] = LO_BASE; this.i32[e + ENTRY.whi / 4] = LO_BASE;
@@ -316,7 +311,7 @@ export class WasmEngine implements FastPath {
     const n = i32[DIRTY_COUNT >> 2]!;
     for (let k = 0; k < n; k++) {
       const id = i32[(DIRTY_LIST >> 2) + k]!;
-      const d = ((TABLE + (id << ENTRY_SHIFT)) >> 2) + ENTRY.dirty / 4;
+      const d = entryIndex(id) + ENTRY.dirty / 4;
       if (i32[d] === 0) continue; // re-synced since it was marked
       i32[d] = 0;
       const m = this.mirrorById[id];
@@ -375,8 +370,7 @@ export class WasmEngine implements FastPath {
       },
       legacy: (op: number, srcLo: number, imm: number, pc: number, count: number) => {
         at(pc, count);
-        vm.L[0] = srcLo; // legacyLoad reads the index register's low word from its own argument
-        if (!vm.legacyLoad(op, 0, imm)) throw new ProgramExit();
+        if (!vm.legacyLoad(op, srcLo, imm)) throw new ProgramExit();
       },
     };
   }
@@ -398,10 +392,16 @@ export class WasmEngine implements FastPath {
   }
 }
 
+/** Regions that are never bytes: every access to them takes the slow path (a fault). */
+const NO_MEMORY_KINDS = new Set([RegionKind.Null, RegionKind.MapHandle, RegionKind.Function]);
+
 /** Whether accesses to a region read or write plain bytes (else: slow path, always). */
 function hasMemory(r: Region): boolean {
-  return r.ctx === null && r.kind !== RegionKind.Null && r.kind !== RegionKind.MapHandle && r.kind !== RegionKind.Function;
+  return r.ctx === null && !NO_MEMORY_KINDS.has(r.kind);
 }
+
+/** Index (in 32-bit words) of a region's table entry. */
+const entryIndex = (id: number): number => (TABLE + (id << ENTRY_SHIFT)) >> 2;
 
 /** Copy bytes between arrays: a plain loop for the small copies that dominate (map values), else set(). */
 function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, len: number): void {
