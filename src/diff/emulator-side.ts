@@ -3,7 +3,7 @@
 
 import type { ObjectSpec } from '../elf/index.js';
 import { importMaps, type AnyBpfMap, type MapsJson } from '../maps/index.js';
-import { formatFault, LoadedObject, testRun, TestRunInputError } from '../vm/index.js';
+import { formatFault, LoadedObject, testRun, TestRunInputError, type LoadedProgram, type TestRunInput, type TestRunResult } from '../vm/index.js';
 import type { ResolvedGlobal } from './globals.js';
 import { emulatorSnapshot } from './map-snapshot.js';
 import type { DiffInput, MapSnapshot, RunRecord } from './types.js';
@@ -29,21 +29,7 @@ export class EmulatorSide {
   }
 
   run(prog: string, input: DiffInput, repeat: number): RunRecord {
-    try {
-      const r = testRun(this.obj, this.obj.program(prog), {
-        dataIn: input.data, repeat, ...(input.ctx ? { ctxIn: input.ctx } : {}),
-      });
-      return {
-        retval: r.retval,
-        dataOut: r.dataOut,
-        ...(r.ctxOut ? { ctxOut: r.ctxOut } : {}),
-        events: r.events.map((e) => ({ map: e.map, kind: e.kind, data: e.data })),
-        fault: r.fault ? formatFault(r.fault) : null,
-      };
-    } catch (e) {
-      if (!(e instanceof TestRunInputError)) throw e;
-      return { refused: { errno: e.errno, message: e.message }, retval: 0, dataOut: new Uint8Array(), events: [], fault: null };
-    }
+    return recordTestRun(this.obj, this.obj.program(prog), { dataIn: input.data, repeat, ...(input.ctx ? { ctxIn: input.ctx } : {}) }).record;
   }
 
   /** Every stateful map (not perf/ringbuf), in object order. */
@@ -53,5 +39,28 @@ export class EmulatorSide {
 
   snapshot(): MapSnapshot[] {
     return this.stateMaps().map((m) => ({ ...emulatorSnapshot(m), clockNs: this.obj.env.clockNs }));
+  }
+}
+
+/**
+ * A VM test run as the program diff and the replay record it (the fault formatted, events as
+ * map/kind/bytes); an input the kernel would refuse becomes `refused`, with no result.
+ */
+export function recordTestRun(obj: LoadedObject, prog: LoadedProgram, input: TestRunInput): { record: RunRecord; result: TestRunResult | null } {
+  try {
+    const r = testRun(obj, prog, input);
+    return {
+      record: {
+        retval: r.retval,
+        dataOut: r.dataOut,
+        ...(r.ctxOut ? { ctxOut: r.ctxOut } : {}),
+        events: r.events.map((e) => ({ map: e.map, kind: e.kind, data: e.data })),
+        fault: r.fault ? formatFault(r.fault) : null,
+      },
+      result: r,
+    };
+  } catch (e) {
+    if (!(e instanceof TestRunInputError)) throw e;
+    return { record: { refused: { errno: e.errno, message: e.message }, retval: 0, dataOut: new Uint8Array(), events: [], fault: null }, result: null };
   }
 }
