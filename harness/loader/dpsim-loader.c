@@ -77,20 +77,12 @@ void pin_path(char *buf, size_t size, const char *dir, const char *name)
 static int dispatch(struct loader *l, char *line, struct strbuf *body, bool *quit)
 {
 	char *argv[LINEPROTO_MAX_ARGS];
-	int argc = lineproto_split(line, argv);
-	if (argc <= 0) {
-		sb_addf(body, argc ? "too many arguments" : "empty request");
+	int argc;
+	int k = lineproto_command(line, argv, &argc, commands, sizeof(commands) / sizeof(commands[0]), sizeof(commands[0]), body);
+	if (k < 0)
 		return EINVAL;
-	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			*quit = commands[i].fn == cmd_quit;
-			return commands[i].fn(l, argc, argv, body);
-		}
-	}
-	sb_addf(body, "unknown command ");
-	sb_add_escaped(body, argv[0], strlen(argv[0]));
-	return EINVAL;
+	*quit = commands[k].fn == cmd_quit;
+	return commands[k].fn(l, argc, argv, body);
 }
 
 int main(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "hex.h"
+#include "mapio.h"
 #include "loader.h"
 
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -183,28 +184,11 @@ int cmd_rodata(struct loader *l, int argc, char **argv, struct strbuf *out)
 		return EBUSY;
 	}
 	struct bpf_map *map = instance_map(in, argv[2]);
-	size_t size = 0;
-	const void *initial = map ? bpf_map__initial_value(map, &size) : NULL;
-	if (!initial) {
+	if (!map) {
 		sb_addf(out, "no global-data map %s", argv[2]);
 		return EINVAL;
 	}
-	size_t len;
-	uint8_t *bytes = hex_decode(argv[4], &len);
-	if (!bytes || offset + len > size) {
-		free(bytes);
-		sb_addf(out, "bad hex, or past the end of %s (%zu bytes)", bpf_map__name(map), size);
-		return EINVAL;
-	}
-	uint8_t *patched = malloc(size);
-	memcpy(patched, initial, size);
-	memcpy(patched + offset, bytes, len);
-	int err = bpf_map__set_initial_value(map, patched, size);
-	free(patched);
-	free(bytes);
-	if (err)
-		sb_addf(out, "cannot set initial value of %s", bpf_map__name(map));
-	return err ? -err : 0;
+	return mapio_patch_initial(map, offset, argv[4], out);
 }
 
 int cmd_load(struct loader *l, int argc, char **argv, struct strbuf *out)

@@ -48,20 +48,12 @@ static int pin_to_cpu0(void)
 static int dispatch(struct testrun *t, char *line, struct strbuf *body, bool *quit)
 {
 	char *argv[LINEPROTO_MAX_ARGS];
-	int argc = lineproto_split(line, argv);
-	if (argc <= 0) {
-		sb_addf(body, argc ? "too many arguments" : "empty request");
+	int argc;
+	int k = lineproto_command(line, argv, &argc, commands, sizeof(commands) / sizeof(commands[0]), sizeof(commands[0]), body);
+	if (k < 0)
 		return EINVAL;
-	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			*quit = commands[i].fn == cmd_quit;
-			return commands[i].fn(t, argc, argv, body);
-		}
-	}
-	sb_addf(body, "unknown command ");
-	sb_add_escaped(body, argv[0], strlen(argv[0]));
-	return EINVAL;
+	*quit = commands[k].fn == cmd_quit;
+	return commands[k].fn(t, argc, argv, body);
 }
 
 int main(int argc, char **argv)

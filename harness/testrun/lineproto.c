@@ -16,6 +16,24 @@ int lineproto_split(char *line, char **argv)
 	return argc;
 }
 
+int lineproto_command(char *line, char **argv, int *argc, const void *table, size_t count, size_t stride,
+		      struct strbuf *body)
+{
+	*argc = lineproto_split(line, argv);
+	if (*argc <= 0) {
+		sb_addf(body, *argc ? "too many arguments" : "empty request");
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *name = *(const char *const *)((const char *)table + i * stride);
+		if (strcmp(argv[0], name) == 0)
+			return (int)i;
+	}
+	sb_addf(body, "unknown command ");
+	sb_add_escaped(body, argv[0], strlen(argv[0]));
+	return -1;
+}
+
 void lineproto_respond(int err, const struct strbuf *body, struct strbuf *line)
 {
 	sb_reset(line);

@@ -128,3 +128,36 @@ int mapio_dump(struct bpf_map *map, int ncpus, const char *name, struct strbuf *
 	free(value);
 	return err;
 }
+
+int mapio_patch_initial(struct bpf_map *map, uint64_t offset, const char *hex, struct strbuf *out)
+{
+	size_t size = 0;
+	const void *initial = bpf_map__initial_value(map, &size);
+	if (!initial) {
+		sb_addf(out, "map %s is not a global-data map", bpf_map__name(map));
+		return EINVAL;
+	}
+	size_t len;
+	uint8_t *bytes = hex_decode(hex, &len);
+	if (!bytes) {
+		sb_addf(out, "bad hex");
+		return EINVAL;
+	}
+	if (offset + len > size) {
+		free(bytes);
+		sb_addf(out, "offset %llu + %zu bytes is past the end of %s (%zu bytes)",
+			(unsigned long long)offset, len, bpf_map__name(map), size);
+		return EINVAL;
+	}
+	uint8_t *patched = malloc(size);
+	memcpy(patched, initial, size);
+	memcpy(patched + offset, bytes, len);
+	int err = bpf_map__set_initial_value(map, patched, size);
+	free(patched);
+	free(bytes);
+	if (err) {
+		sb_addf(out, "cannot set initial value of %s", bpf_map__name(map));
+		return -err;
+	}
+	return 0;
+}

@@ -28,6 +28,8 @@ int mapio_update(struct bpf_map *map, int ncpus, const char *name, const char *k
 /* Appends the value's hex to out; ENOENT when the key is missing. */
 int mapio_lookup(struct bpf_map *map, int ncpus, const char *name, const char *keyhex, struct strbuf *out);
 int mapio_delete(struct bpf_map *map, const char *name, const char *keyhex, struct strbuf *out);
+/* Before load: HEX written at `offset` into a global-data map's initial value (its size kept). */
+int mapio_patch_initial(struct bpf_map *map, uint64_t offset, const char *hex, struct strbuf *out);
 /* "KEY=VALUE KEY=VALUE ..." in the kernel's order; empty prog-array slots are left out. */
 int mapio_dump(struct bpf_map *map, int ncpus, const char *name, struct strbuf *out);
 

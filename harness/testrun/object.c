@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hex.h"
+#include "mapio.h"
 #include "testrun.h"
 
 /* Large enough for the log of a big failing program: the log's tail holds the reason. */
@@ -121,35 +122,7 @@ int cmd_rodata(struct testrun *t, int argc, char **argv, struct strbuf *out)
 		sb_addf(out, "no map %s", argv[1]);
 		return EINVAL; /* a bad name is bad input; ENOENT means a missing key */
 	}
-	size_t size = 0;
-	const void *initial = bpf_map__initial_value(map, &size);
-	if (!initial) {
-		sb_addf(out, "map %s is not a global-data map", argv[1]);
-		return EINVAL;
-	}
-	size_t len;
-	uint8_t *bytes = hex_decode(argv[3], &len);
-	if (!bytes) {
-		sb_addf(out, "bad hex");
-		return EINVAL;
-	}
-	if (offset + len > size) {
-		free(bytes);
-		sb_addf(out, "offset %llu + %zu bytes is past the end of %s (%zu bytes)",
-			(unsigned long long)offset, len, bpf_map__name(map), size);
-		return EINVAL;
-	}
-	uint8_t *patched = malloc(size);
-	memcpy(patched, initial, size);
-	memcpy(patched + offset, bytes, len);
-	int err = bpf_map__set_initial_value(map, patched, size);
-	free(patched);
-	free(bytes);
-	if (err) {
-		sb_addf(out, "cannot set initial value of %s", bpf_map__name(map));
-		return -err;
-	}
-	return 0;
+	return mapio_patch_initial(map, offset, argv[3], out);
 }
 
 /* The verifier log names no program, so blame the first one libbpf did not load. */
