@@ -40,14 +40,11 @@ export const PAGE = 65536;
 
 /** Stack frame k is region k + 1 in every Vm (its constructor adds them first). */
 export const frameRegionId = (depth: number): number => depth + 1;
-export const regionHi = (id: number): number => (HI_BASE + (id << HI_SHIFT)) | 0;
-
 /** Imported functions come first in the function index space. */
 export const FN = {
   fault: 0, helper: 1, load: 2, store: 3, atomic: 4, legacy: 5,
   bswap32: 6, entry: 7, func0: 8,
 } as const;
-export const IMPORT_COUNT = 6;
 
 export const GLOBAL = { count: 0, budget: 1 } as const;
 

@@ -5,6 +5,7 @@
 import { ByteWriter, MODULE_HEADER, SECTION, section } from './wasm-encoder.js';
 import { T } from './wasm-ops.js';
 import type { Emitter } from './emitter.js';
+import { FN } from './layout.js';
 
 const { i32, i64 } = T;
 
@@ -53,7 +54,7 @@ export function assembleModule(bswap32: FuncBody, entry: FuncBody, bpf: FuncBody
   section(out, SECTION.global, globals);
 
   const exports = new ByteWriter().u32(1);
-  exports.name('entry').byte(0x00).u32(IMPORTS.length + 1);
+  exports.name('entry').byte(0x00).u32(FN.entry);
   section(out, SECTION.export, exports);
 
   const code = new ByteWriter().u32(2 + bpf.length);
